@@ -1,0 +1,73 @@
+"""Partners (tenants of Accord) and their users."""
+
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def _time_zone_choices():
+    return [(name, name) for name in sorted(zoneinfo.available_timezones())]
+
+
+def _default_time_zone():
+    return settings.TIME_ZONE
+
+
+class Partner(models.Model):
+    """A partner organisation; every user except staff belongs to exactly one."""
+
+    class Type(models.TextChoices):
+        DIRECT_BILL = "direct_bill", _("Direct-bill partner")
+        INDIRECT_PROVIDER = "indirect_provider", _("Indirect provider")
+        INDIRECT_RESELLER = "indirect_reseller", _("Indirect reseller")
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    type = models.CharField(_("type"), max_length=32, choices=Type.choices)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner")
+        verbose_name_plural = _("partners")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(type__in=["direct_bill", "indirect_provider", "indirect_reseller"]),
+                name="partner_type_valid",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def can_confirm_agreements(self) -> bool:
+        """R4: indirect resellers ask their indirect provider instead."""
+        return self.type != self.Type.INDIRECT_RESELLER
+
+
+class User(AbstractUser):
+    """A portal user: belongs to one partner (staff to none) and has a time zone (R2)."""
+
+    partner = models.ForeignKey(
+        Partner,
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, choices=_time_zone_choices, default=_default_time_zone
+    )
+
+    class Meta(AbstractUser.Meta):
+        swappable = "AUTH_USER_MODEL"
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    @property
+    def zoneinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)

@@ -1,0 +1,44 @@
+"""Reads of agreement templates and confirmations."""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import AgreementTemplate, AgreementType, Confirmation
+
+
+def template_latest_mca() -> AgreementTemplate:
+    """R7: the UI always confirms the latest MCA template (highest versionRank)."""
+    return (
+        AgreementTemplate.objects.filter(agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT)
+        .order_by("-version_rank")
+        .first()
+    )
+
+
+def template_list(*, agreement_type: str | None = None) -> QuerySet[AgreementTemplate]:
+    """Templates of one type, or all when agreement_type is None."""
+    qs = AgreementTemplate.objects.order_by("agreement_type", "-version_rank")
+    if agreement_type:
+        qs = qs.filter(agreement_type=agreement_type)
+    return qs
+
+
+def template_get(*, template_id) -> AgreementTemplate:
+    """Look a template up by its templateId; an unknown or malformed one is a ValidationError."""
+    try:
+        return AgreementTemplate.objects.get(template_id=uuid.UUID(str(template_id)))
+    except (ValueError, TypeError, AttributeError, AgreementTemplate.DoesNotExist):
+        raise ValidationError(
+            {"template": ValidationError(_("Unknown agreement template."), code="template_unknown")}
+        ) from None
+
+
+def confirmation_history(*, customer, agreement_type: str | None = None) -> QuerySet[Confirmation]:
+    """The customer's confirmations, newest first (R5, F4)."""
+    qs = Confirmation.objects.filter(customer=customer).select_related("template", "recorded_by")
+    if agreement_type:
+        qs = qs.filter(agreement_type=agreement_type)
+    return qs.order_by("-recorded_at", "-id")

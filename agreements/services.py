@@ -1,0 +1,257 @@
+"""Every write of a confirmation goes through confirmation_record (R1–R7, R10, R13, R15)."""
+
+import datetime
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import AgreementTemplate, Confirmation, ConfirmationChannel
+from agreements.selectors import template_latest_mca
+from customers.models import Customer
+from customers.validators import phone_normalize
+from portal.audit import Actor
+
+NAME_MAX_LENGTH = 50
+
+
+class AgreementsUnavailable(Exception):
+    """R10: agreements exist only in the public cloud."""
+
+    def __init__(self):
+        super().__init__(str(_("Agreements are not available in this cloud.")))
+
+
+class ConfirmNotAllowed(PermissionDenied):
+    """R3: only admin agents and sales agents may confirm."""
+
+    code = "role"
+    default_message = _(
+        "Only admin agents and sales agents can confirm that a customer accepted the "
+        "Microsoft Customer Agreement."
+    )
+
+    def __init__(self, message=None):
+        super().__init__(str(message or self.default_message))
+
+
+class ResellerCannotConfirm(ConfirmNotAllowed):
+    """R4: indirect resellers ask their indirect provider."""
+
+    code = "reseller"
+    default_message = _(
+        "Indirect resellers cannot confirm customer acceptance. Ask your indirect provider "
+        "to confirm that the customer accepted the Microsoft Customer Agreement."
+    )
+
+
+@dataclass(frozen=True)
+class Acceptor:
+    """Who accepted, and when (R1, R2). date_agreed may be an aware datetime (API)."""
+
+    first_name: str
+    last_name: str
+    email: str
+    phone_number: str
+    date_agreed: datetime.date | datetime.datetime
+
+
+def agreements_available() -> bool:
+    return settings.PORTAL_CLOUD == "public"
+
+
+def ensure_agreements_available() -> None:
+    if not agreements_available():
+        raise AgreementsUnavailable()
+
+
+def confirm_refusal(user) -> ConfirmNotAllowed | None:
+    """Why this user may not confirm (R3, R4), or None when they may."""
+    if not user.has_perm("agreements.add_confirmation") or user.partner_id is None:
+        return ConfirmNotAllowed()
+    if not user.partner.can_confirm_agreements:
+        return ResellerCannotConfirm()
+    return None
+
+
+def ensure_may_confirm(user) -> None:
+    refusal = confirm_refusal(user)
+    if refusal is not None:
+        raise refusal
+
+
+def _clean_date_agreed(value, *, user, template: AgreementTemplate) -> datetime.date:
+    """R2: not later than today in the user's time zone, not before publication."""
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            if value > timezone.now():
+                raise ValidationError(
+                    {
+                        "date_agreed": ValidationError(
+                            _("The agreement acceptance date cannot be in the future."),
+                            code="future_date",
+                        )
+                    }
+                )
+        value = value.date()
+    today = timezone.localdate(timezone=user.zoneinfo)
+    if value > today:
+        raise ValidationError(
+            {
+                "date_agreed": ValidationError(
+                    _(
+                        "The agreement acceptance date cannot be later than today "
+                        "(%(today)s in your time zone, %(zone)s)."
+                    ),
+                    code="future_date",
+                    params={"today": formats.date_format(today, "SHORT_DATE_FORMAT"), "zone": user.time_zone},
+                )
+            }
+        )
+    if value < template.published_on:
+        raise ValidationError(
+            {
+                "date_agreed": ValidationError(
+                    _(
+                        "The agreement acceptance date cannot be earlier than "
+                        "%(published)s, when this agreement version was published."
+                    ),
+                    code="before_publication",
+                    params={"published": formats.date_format(template.published_on, "SHORT_DATE_FORMAT")},
+                )
+            }
+        )
+    return value
+
+
+def _same_acceptor(current: Confirmation | None, candidate: Confirmation) -> bool:
+    """R6: the same first name, last name, email and phone as the current confirmation."""
+    if current is None:
+        return False
+    return (
+        current.first_name == candidate.first_name
+        and current.last_name == candidate.last_name
+        and current.email.casefold() == candidate.email.casefold()
+        and str(current.phone_number or "") == str(candidate.phone_number or "")
+    )
+
+
+@transaction.atomic
+def confirmation_record(
+    *,
+    actor: Actor,
+    customer: Customer,
+    acceptor: Acceptor,
+    channel: str,
+    template: AgreementTemplate | None = None,
+    idempotency_key: uuid.UUID | None = None,
+) -> Confirmation:
+    """Record that the customer accepted the agreement, making it the current confirmation.
+
+    A repeated submission (same idempotency key) returns the confirmation it
+    created the first time (R15).
+    """
+    ensure_agreements_available()
+    user = actor.user
+    ensure_may_confirm(user)
+    # The row lock serialises confirmations with each other and with order_place (R8).
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    if customer.partner_id != user.partner_id:
+        raise Customer.DoesNotExist()
+    if idempotency_key is not None:
+        existing = Confirmation.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+
+    template = template or template_latest_mca()
+    if template is None or not template.is_supported:
+        raise ValidationError(
+            {
+                "template": ValidationError(
+                    _(
+                        "The Microsoft Cloud Agreement is no longer supported; "
+                        "confirm the Microsoft Customer Agreement instead."
+                    ),
+                    code="template_retired",
+                )
+            }
+        )
+
+    errors: dict[str, list[ValidationError]] = {}
+    first_name = (acceptor.first_name or "").strip()
+    last_name = (acceptor.last_name or "").strip()
+    email = (acceptor.email or "").strip()
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        if len(value) > NAME_MAX_LENGTH:
+            errors[field] = [
+                ValidationError(
+                    _("Enter at most %(max)d characters."), code="max_length", params={"max": NAME_MAX_LENGTH}
+                )
+            ]
+    try:
+        phone = phone_normalize(raw=acceptor.phone_number, country=customer.country, field="phone_number")
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+        phone = ""
+    date_agreed = None
+    if acceptor.date_agreed is None:
+        errors["date_agreed"] = [ValidationError(_("This field is required."), code="required")]
+    else:
+        try:
+            date_agreed = _clean_date_agreed(acceptor.date_agreed, user=user, template=template)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+
+    confirmation = Confirmation(
+        customer=customer,
+        template=template,
+        agreement_type=template.agreement_type,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        phone_number=phone,
+        date_agreed=date_agreed,
+        recorded_by=user,
+        recorded_at=timezone.now(),
+        channel=channel,
+        client_ip=actor.client_ip,
+        user_agent=(actor.user_agent or "")[:512],
+        idempotency_key=idempotency_key,
+    )
+    try:
+        confirmation.full_clean(exclude=[*errors.keys(), "customer", "template", "recorded_by"])
+    except ValidationError as exc:
+        for field, field_errors in exc.error_dict.items():
+            errors.setdefault(field, []).extend(field_errors)
+    if errors:
+        raise ValidationError(errors)
+
+    if _same_acceptor(customer.current_confirmation, confirmation):
+        raise ValidationError(
+            _(
+                "This customer's current confirmation already has this acceptor "
+                "(first name, last name, email address and phone number). Nothing was recorded."
+            ),
+            code="duplicate",
+        )
+    confirmation.save()
+    customer.current_confirmation = confirmation
+    customer.save(update_fields=["current_confirmation"])
+    return confirmation
+
+
+__all__ = [
+    "Acceptor",
+    "AgreementsUnavailable",
+    "ConfirmNotAllowed",
+    "ConfirmationChannel",
+    "ResellerCannotConfirm",
+    "agreements_available",
+    "confirm_refusal",
+    "confirmation_record",
+    "ensure_may_confirm",
+]

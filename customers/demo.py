@@ -1,0 +1,272 @@
+"""Demo customers, their confirmations and subscriptions; bulk synthetic customers for benchmarks."""
+
+import datetime
+import random
+import uuid
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from agreements.models import Confirmation, ConfirmationChannel
+from agreements.selectors import template_latest_mca
+from agreements.services import Acceptor, confirmation_record
+from customers.models import Channel, Customer
+from customers.services import customer_create
+from orders.models import Offer, Order, OrderLine, Subscription
+from orders.services import LineItem, order_place
+from portal.audit import Actor
+
+# company, domain prefix, country, city, contact, confirmations [(first, last, email, days ago)], offers
+DEMO_CUSTOMERS = [
+    (
+        "Adatum Corporation",
+        "adatumdemo",
+        "US",
+        "Redmond",
+        ("Ada", "Tum", "ada@adatum.example"),
+        [("Ada", "Tum", "ada@adatum.example", 400)],
+        [("CFQ7TTC0LH18:0001", 25), ("DZH318Z0BPS6:0001", 1)],
+    ),
+    (
+        "Tailspin Toys",
+        "tailspindemo",
+        "GB",
+        "London",
+        ("Tom", "O'Brien", "tom@tailspin.example"),
+        [
+            ("Sara", "Ólafsdóttir", "sara@tailspin.example", 700),
+            ("Tom", "O'Brien", "tom@tailspin.example", 30),
+        ],
+        [("CFQ7TTC0LDPB:0001", 40)],
+    ),
+    (
+        "Fourth Coffee 第四咖啡",
+        "fourthcoffeedemo",
+        "CN",
+        "上海",
+        ("伟", "张", "zhang.wei@fourthcoffee.example"),
+        [("伟", "张", "zhang.wei@fourthcoffee.example", 90)],
+        [("CFQ7TTC0LFLZ:0001", 120)],
+    ),
+    (
+        "Wide World Importers",
+        "wideworlddemo",
+        "US",
+        "Seattle",
+        ("Wanda", "World", "wanda@wideworld.example"),
+        [],
+        [],
+    ),
+    ("Litware Inc.", "litwaredemo", "DE", "Berlin", ("Lena", "Ware", "lena@litware.example"), [], []),
+    ("Proseware", "prosewaredemo", "FR", "Paris", ("Pierre", "Prose", "pierre@proseware.example"), [], []),
+]
+NORTHWIND_CUSTOMERS = [
+    (
+        "Alpine Ski House",
+        "alpineskidemo",
+        "CH",
+        "Zermatt",
+        ("Alma", "Alpine", "alma@alpine.example"),
+        [("Alma", "Alpine", "alma@alpine.example", 200)],
+        [],
+    ),
+]
+
+
+def _seed_customer(user, row) -> Customer:
+    company, prefix, country, city, contact, confirmations, offers = row
+    existing = Customer.objects.filter(domain=f"{prefix}.onmicrosoft.com").first()
+    if existing is not None:
+        return existing
+    actor = Actor(user=user, client_ip="127.0.0.1", user_agent="seed_demo")
+    customer = customer_create(
+        actor=actor,
+        channel=Channel.IMPORT,
+        company_name=company,
+        domain=prefix,
+        email=contact[2],
+        address_line1="1 Demo Street",
+        city=city,
+        country=country,
+        contact_first_name=contact[0],
+        contact_last_name=contact[1],
+        contact_email=contact[2],
+    )
+    today = timezone.localdate(timezone=user.zoneinfo)
+    for first, last, email, days_ago in confirmations:
+        confirmation_record(
+            actor=actor,
+            customer=customer,
+            acceptor=Acceptor(first, last, email, "", today - datetime.timedelta(days=days_ago)),
+            channel=ConfirmationChannel.IMPORT,
+        )
+    if offers:
+        order_place(
+            actor=actor,
+            customer=customer,
+            lines=[LineItem(offer_id, quantity) for offer_id, quantity in offers],
+            channel=Channel.IMPORT,
+        )
+    return customer
+
+
+def seed_customers(*, users) -> None:
+    """The few named demo customers: some Confirmed, some Required, one with two confirmations."""
+    for row in DEMO_CUSTOMERS:
+        _seed_customer(users["admin.agent"], row)
+    for row in NORTHWIND_CUSTOMERS:
+        _seed_customer(users["other.agent"], row)
+
+
+_WORDS_A = [
+    "Blue",
+    "Northern",
+    "Golden",
+    "Silver",
+    "Rapid",
+    "Green",
+    "Bright",
+    "Coastal",
+    "Summit",
+    "Urban",
+    "Prime",
+    "Royal",
+    "Pacific",
+    "Alpine",
+    "Crystal",
+    "Red",
+    "Quantum",
+    "Cedar",
+    "Harbor",
+    "Eagle",
+]
+_WORDS_B = [
+    "Yonder",
+    "Lake",
+    "River",
+    "Valley",
+    "Bridge",
+    "Forge",
+    "Field",
+    "Stone",
+    "Point",
+    "Ridge",
+    "Garden",
+    "Harvest",
+    "Meadow",
+    "Orbit",
+    "Pixel",
+    "Anchor",
+    "Beacon",
+    "Canyon",
+    "Delta",
+    "Ember",
+]
+_WORDS_C = [
+    "Consulting",
+    "Logistics",
+    "Foods",
+    "Health",
+    "Labs",
+    "Media",
+    "Motors",
+    "Retail",
+    "Studios",
+    "Systems",
+    "Textiles",
+    "Travel",
+    "Energy",
+    "Finance",
+    "Legal",
+    "Robotics",
+    "Bakery",
+    "Clinic",
+]
+_FIRST = ["Anna", "Ben", "Chen", "Dana", "Emil", "Fatima", "Goran", "Hana", "Ivan", "Jia", "Kofi", "Lea"]
+_LAST = ["Smith", "Müller", "Wang", "García", "Okafor", "Kowalski", "Rossi", "Sato", "Dubois", "Novak"]
+
+
+@transaction.atomic
+def _bulk_batch(*, partner, user, template, offer, start: int, size: int, rng: random.Random) -> None:
+    now = timezone.now()
+    customers = []
+    for i in range(start, start + size):
+        company = f"{rng.choice(_WORDS_A)} {rng.choice(_WORDS_B)} {rng.choice(_WORDS_C)} {i:06d}"
+        first, last = rng.choice(_FIRST), rng.choice(_LAST)
+        customers.append(
+            Customer(
+                partner=partner,
+                tenant_id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                company_name=company,
+                domain=f"syn{i:06d}{rng.randrange(10**6):06d}.onmicrosoft.com",
+                email=f"billing{i}@synthetic.example",
+                address_line1=f"{i} Synthetic Road",
+                city="Seattle",
+                country="US",
+                contact_first_name=first,
+                contact_last_name=last,
+                contact_email=f"contact{i}@synthetic.example",
+                created_by=user,
+                created_channel=Channel.IMPORT,
+            )
+        )
+    Customer.objects.bulk_create(customers)
+    confirmed = [c for c in customers if rng.random() < 0.5]
+    confirmations = []
+    for n, customer in enumerate(confirmed):
+        # Every twentieth confirmed customer has an older confirmation in its history.
+        for older in range(2 if n % 20 == 0 else 1, 0, -1):
+            confirmations.append(
+                Confirmation(
+                    customer=customer,
+                    template=template,
+                    agreement_type=template.agreement_type,
+                    first_name=customer.contact_first_name if older == 1 else "Former",
+                    last_name=customer.contact_last_name,
+                    email=customer.contact_email,
+                    date_agreed=now.date() - datetime.timedelta(days=rng.randrange(30, 1500) + older * 30),
+                    recorded_by=user,
+                    recorded_at=now - datetime.timedelta(minutes=older),
+                    channel=ConfirmationChannel.IMPORT,
+                )
+            )
+    Confirmation.objects.bulk_create(confirmations)
+    current = {c.customer_id: c for c in confirmations}  # the last one per customer is the newest
+    for customer in confirmed:
+        customer.current_confirmation = current[customer.pk]
+    Customer.objects.bulk_update(confirmed, ["current_confirmation"], batch_size=1000)
+    # A subscription for every twenty-fifth confirmed customer: a few thousand in 100,000.
+    subscribed = confirmed[::25]
+    orders = Order.objects.bulk_create(
+        [Order(customer=c, placed_by=user, placed_at=now, channel=Channel.IMPORT) for c in subscribed]
+    )
+    OrderLine.objects.bulk_create(
+        [OrderLine(order=o, line_item_number=0, offer=offer, quantity=10) for o in orders]
+    )
+    Subscription.objects.bulk_create(
+        [Subscription(customer=o.customer, offer=offer, order=o, quantity=10) for o in orders]
+    )
+
+
+def seed_bulk_customers(
+    *, partner, user, count: int, batch_size: int = 2000, seed: int = 7, stdout=None
+) -> None:
+    """Add `count` synthetic customers to the partner, about half Confirmed, in batches (flat memory)."""
+    template = template_latest_mca()
+    offer = (
+        Offer.objects.filter(billing_type=Offer.BillingType.LICENSE, is_active=True).order_by("id").first()
+    )
+    rng = random.Random(seed + Customer.objects.count())
+    start = Customer.objects.filter(partner=partner).count()
+    done = 0
+    while done < count:
+        size = min(batch_size, count - done)
+        _bulk_batch(
+            partner=partner, user=user, template=template, offer=offer, start=start + done, size=size, rng=rng
+        )
+        done += size
+        if stdout is not None and done % 20000 < batch_size:
+            stdout.write(f"  {done} / {count} synthetic customers")
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")

@@ -1,0 +1,144 @@
+"""Customers: the customer tenants of one partner."""
+
+import uuid
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+from phonenumber_field.modelfields import PhoneNumberField
+from simple_history.models import HistoricalRecords
+
+DOMAIN_SUFFIX = ".onmicrosoft.com"
+
+domain_validator = RegexValidator(
+    regex=r"^[a-z0-9]{1,27}\.onmicrosoft\.com\Z",
+    message=_("Enter a domain prefix of 1 to 27 letters or digits (prefix.onmicrosoft.com)."),
+    code="invalid_domain",
+)
+
+
+class Channel(models.TextChoices):
+    """Through which door a write came in (R13)."""
+
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    ADMIN = "admin", _("Admin")
+    IMPORT = "import", _("Import")
+
+
+class AgreementStatus(models.TextChoices):
+    CONFIRMED = "confirmed", _("Confirmed")
+    REQUIRED = "required", _("Required")
+
+
+class CustomerQuerySet(models.QuerySet):
+    def with_agreement(self):
+        """Fetch the current confirmation in the same query (no query per row)."""
+        return self.select_related("current_confirmation", "current_confirmation__template")
+
+    def with_status(self, status: str):
+        if status == AgreementStatus.CONFIRMED:
+            return self.filter(current_confirmation__isnull=False)
+        if status == AgreementStatus.REQUIRED:
+            return self.filter(current_confirmation__isnull=True)
+        return self
+
+
+class Customer(models.Model):
+    """A customer tenant of one partner."""
+
+    partner = models.ForeignKey(
+        "accounts.Partner", verbose_name=_("partner"), on_delete=models.PROTECT, related_name="customers"
+    )
+    tenant_id = models.UUIDField(_("tenant ID"), default=uuid.uuid4, unique=True, editable=False)
+    company_name = models.CharField(_("company name"), max_length=200)
+    domain = models.CharField(_("domain"), max_length=64, unique=True, validators=[domain_validator])
+    email = models.EmailField(_("billing email"), max_length=254, blank=True)
+    culture = models.CharField(_("culture"), max_length=16, default="en-US")
+    language = models.CharField(_("language"), max_length=16, default="en")
+    address_line1 = models.CharField(_("address line 1"), max_length=200)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    city = models.CharField(_("city"), max_length=100)
+    state = models.CharField(_("state or province"), max_length=100, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    country = CountryField(_("country"))
+    contact_first_name = models.CharField(_("first name"), max_length=50)
+    contact_last_name = models.CharField(_("last name"), max_length=50)
+    contact_email = models.EmailField(_("email address"), max_length=254)
+    contact_phone = PhoneNumberField(_("phone number"), blank=True)
+    # The newest confirmation (R5), kept beside the customer so that the status
+    # of every row in a list is one join and the order gate (R8) reads it under
+    # the same row lock that confirmation_record takes to change it.
+    current_confirmation = models.OneToOneField(
+        "agreements.Confirmation",
+        verbose_name=_("current confirmation"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_channel = models.CharField(
+        _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB, editable=False
+    )
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["idempotency_key"])
+
+    objects = CustomerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["company_name", "id"]
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        indexes = [
+            models.Index(fields=["partner", "company_name", "id"], name="customer_partner_name"),
+            models.Index(
+                fields=["partner", "current_confirmation", "company_name"],
+                name="customer_partner_status",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "idempotency_key"], name="customer_once_per_submission"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(company_name=""), name="customer_company_name_not_blank"
+            ),
+        ]
+
+    def __str__(self):
+        return self.company_name
+
+    def get_absolute_url(self):
+        return reverse("customers:detail", kwargs={"tenant_id": self.tenant_id})
+
+    @property
+    def agreement_status(self) -> str:
+        if self.current_confirmation_id:
+            return AgreementStatus.CONFIRMED
+        return AgreementStatus.REQUIRED
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.agreement_status == AgreementStatus.CONFIRMED
+
+    @property
+    def agreement_status_label(self):
+        return AgreementStatus(self.agreement_status).label
+
+    @property
+    def domain_prefix(self) -> str:
+        return self.domain.removesuffix(DOMAIN_SUFFIX)

@@ -1,0 +1,53 @@
+"""Reads of customers, always scoped to the user's partner (R12, STYLE 3)."""
+
+import uuid
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from customers.models import AgreementStatus, Customer
+
+
+def customer_list(*, user, q: str = "", status: str = "") -> QuerySet[Customer]:
+    """The user's partner's customers, searched by company name, domain or tenant id."""
+    qs = (
+        Customer.objects.filter(partner_id=user.partner_id).with_agreement()
+        if user.partner_id
+        else Customer.objects.none()
+    )
+    q = (q or "").strip()
+    if q:
+        condition = Q(company_name__icontains=q) | Q(domain__icontains=q)
+        try:
+            condition |= Q(tenant_id=uuid.UUID(q))
+        except ValueError:
+            pass
+        qs = qs.filter(condition)
+    if status in AgreementStatus.values:
+        qs = qs.with_status(status)
+    return qs.order_by("company_name", "id")
+
+
+def customer_get(*, user, tenant_id) -> Customer:
+    """One of the user's partner's customers; another partner's is a 404 like a missing one."""
+    try:
+        tenant_uuid = uuid.UUID(str(tenant_id))
+    except ValueError:
+        raise Http404 from None
+    try:
+        return Customer.objects.with_agreement().get(partner_id=user.partner_id, tenant_id=tenant_uuid)
+    except Customer.DoesNotExist:
+        raise Http404 from None
+
+
+def customer_status_counts(*, user) -> dict[str, int]:
+    """How many of the partner's customers are Confirmed and Required (home page)."""
+    if not user.partner_id:
+        return {AgreementStatus.CONFIRMED: 0, AgreementStatus.REQUIRED: 0}
+    counts = Customer.objects.filter(partner_id=user.partner_id).aggregate(
+        total=Count("id"), confirmed=Count("id", filter=Q(current_confirmation__isnull=False))
+    )
+    return {
+        AgreementStatus.CONFIRMED: counts["confirmed"],
+        AgreementStatus.REQUIRED: counts["total"] - counts["confirmed"],
+    }

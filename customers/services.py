@@ -1,0 +1,146 @@
+"""Every write of a customer goes through these functions (F1, R13, R15)."""
+
+import uuid
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import ConfirmationChannel
+from agreements.services import Acceptor, confirmation_record
+from customers.models import Channel, Customer
+from customers.validators import domain_normalize, phone_normalize
+from portal.audit import Actor
+
+# The fields an agent types; everything else is Accord's to set.
+CUSTOMER_FIELDS = (
+    "company_name",
+    "domain",
+    "email",
+    "culture",
+    "language",
+    "address_line1",
+    "address_line2",
+    "city",
+    "state",
+    "postal_code",
+    "country",
+    "contact_first_name",
+    "contact_last_name",
+    "contact_email",
+    "contact_phone",
+)
+EDITABLE_FIELDS = tuple(f for f in CUSTOMER_FIELDS if f != "domain")
+
+
+def _clean_details(details: dict) -> dict:
+    cleaned = {}
+    for name, value in details.items():
+        if name not in CUSTOMER_FIELDS:
+            raise TypeError(f"unknown customer field {name!r}")
+        cleaned[name] = value.strip() if isinstance(value, str) else value
+    if "domain" in cleaned:
+        cleaned["domain"] = domain_normalize(cleaned["domain"])
+    return cleaned
+
+
+def _apply_phone(customer: Customer, errors: dict) -> None:
+    try:
+        customer.contact_phone = phone_normalize(
+            raw=customer.contact_phone, country=customer.country, field="contact_phone"
+        )
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+
+
+def _validate(customer: Customer, errors: dict, exclude=()) -> None:
+    try:
+        customer.full_clean(exclude=[*errors.keys(), *exclude, "partner"])
+    except ValidationError as exc:
+        for field, field_errors in exc.error_dict.items():
+            errors.setdefault(field, []).extend(field_errors)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def customer_create(
+    *,
+    actor: Actor,
+    channel: str = Channel.WEB,
+    acceptor: Acceptor | None = None,
+    confirmation_channel: str = ConfirmationChannel.NEW_CUSTOMER,
+    idempotency_key: uuid.UUID | None = None,
+    **details,
+) -> Customer:
+    """Create a customer for the actor's partner, with its confirmation when given (F1).
+
+    The customer and the confirmation are written in one transaction: if the
+    confirmation is refused, no customer is left behind. A repeated submission
+    (same idempotency key) returns the customer it created the first time (R15).
+    """
+    user = actor.user
+    if not user.has_perm("customers.add_customer") or user.partner_id is None:
+        raise PermissionDenied(_("You do not have permission to create customers."))
+    if idempotency_key is not None:
+        existing = Customer.objects.filter(
+            partner_id=user.partner_id, idempotency_key=idempotency_key
+        ).first()
+        if existing is not None:
+            return existing
+
+    customer = Customer(
+        partner_id=user.partner_id,
+        created_by=user,
+        created_channel=channel,
+        idempotency_key=idempotency_key,
+        **_clean_details(details),
+    )
+    errors: dict = {}
+    _apply_phone(customer, errors)
+    _validate(customer, errors)
+    try:
+        with transaction.atomic():
+            customer.save()
+    except IntegrityError:
+        # Lost a race with the same submission or the same domain.
+        if idempotency_key is not None:
+            existing = Customer.objects.filter(
+                partner_id=user.partner_id, idempotency_key=idempotency_key
+            ).first()
+            if existing is not None:
+                return existing
+        raise ValidationError(
+            {"domain": ValidationError(_("Customer with this domain already exists."), code="unique")}
+        ) from None
+    if acceptor is not None:
+        confirmation_record(
+            actor=actor,
+            customer=customer,
+            acceptor=acceptor,
+            channel=confirmation_channel,
+            idempotency_key=idempotency_key,
+        )
+        customer.refresh_from_db()
+    return customer
+
+
+@transaction.atomic
+def customer_update(*, actor: Actor, customer: Customer, **changes) -> Customer:
+    """Change a customer's details (not its domain or tenant id)."""
+    user = actor.user
+    if not user.has_perm("customers.change_customer") or customer.partner_id != user.partner_id:
+        raise PermissionDenied(_("You do not have permission to edit this customer."))
+    customer = Customer.objects.select_for_update().get(pk=customer.pk)
+    cleaned = _clean_details(changes)
+    if "domain" in cleaned:
+        raise ValidationError(
+            {"domain": ValidationError(_("The domain cannot be changed."), code="immutable")}
+        )
+    for name, value in cleaned.items():
+        setattr(customer, name, value)
+    errors: dict = {}
+    _apply_phone(customer, errors)
+    _validate(customer, errors)
+    customer.save()
+    return customer

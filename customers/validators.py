@@ -1,0 +1,59 @@
+"""Input rules shared by customers and confirmations."""
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from phonenumber_field.phonenumber import PhoneNumber
+from phonenumbers import NumberParseException
+
+from customers.models import DOMAIN_SUFFIX
+
+
+def phone_normalize(*, raw: str | None, country, field: str) -> str:
+    """Return the number in E.164, valid for the customer's country (R1); blank stays blank."""
+    raw = (str(raw) if raw is not None else "").strip()
+    if not raw:
+        return ""
+    region = getattr(country, "code", country) or None
+    try:
+        number = PhoneNumber.from_string(raw, region=region)
+    except (NumberParseException, ValueError):
+        number = None
+    if number is None or not number.is_valid():
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("Enter a valid phone number for %(country)s, for example %(example)s."),
+                    code="invalid_phone",
+                    params={"country": getattr(country, "name", region or ""), "example": _example(region)},
+                )
+            }
+        )
+    if region and number.country_code != phonenumbers.country_code_for_region(region):
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("Enter a phone number of %(country)s."),
+                    code="phone_country",
+                    params={"country": getattr(country, "name", region)},
+                )
+            }
+        )
+    return number.as_e164
+
+
+def _example(region: str | None) -> str:
+    if not region:
+        return "+1 425 555 0100"
+    example = phonenumbers.example_number(region)
+    if example is None:
+        return "+1 425 555 0100"
+    return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def domain_normalize(raw: str | None) -> str:
+    """Accept `prefix` or `prefix.onmicrosoft.com`, any case; return the full lower-case domain."""
+    value = (raw or "").strip().lower()
+    if value and "." not in value:
+        value += DOMAIN_SUFFIX
+    return value

@@ -1,0 +1,133 @@
+"""The product catalogue, orders and the subscriptions they create."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from customers.models import Channel
+
+
+class Offer(models.Model):
+    """One product of the catalogue."""
+
+    class BillingType(models.TextChoices):
+        LICENSE = "license", _("License-based")
+        USAGE = "usage", _("Usage-based")
+
+    id = models.CharField(_("offer ID"), max_length=64, primary_key=True)
+    name = models.CharField(_("name"), max_length=200)
+    billing_type = models.CharField(_("billing type"), max_length=16, choices=BillingType.choices)
+    min_quantity = models.PositiveIntegerField(_("minimum quantity"), default=1)
+    max_quantity = models.PositiveIntegerField(_("maximum quantity"), default=300)
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_quantity__gte=1)
+                & models.Q(max_quantity__gte=models.F("min_quantity")),
+                name="offer_quantity_bounds",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_license_based(self) -> bool:
+        return self.billing_type == self.BillingType.LICENSE
+
+
+class Order(models.Model):
+    """An order placed for a customer; only orders.services.order_place creates one."""
+
+    customer = models.ForeignKey(
+        "customers.Customer", verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
+    )
+    placed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("placed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
+    channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
+    idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
+    history = HistoricalRecords(excluded_fields=["idempotency_key"])
+
+    class Meta:
+        ordering = ["-placed_at", "-id"]
+        verbose_name = _("order")
+        verbose_name_plural = _("orders")
+        indexes = [models.Index(fields=["customer", "-placed_at"], name="order_customer_recent")]
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "idempotency_key"], name="order_once_per_submission")
+        ]
+
+    def __str__(self):
+        return _("Order %(id)s") % {"id": self.pk}
+
+
+class OrderLine(models.Model):
+    order = models.ForeignKey(Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines")
+    line_item_number = models.PositiveIntegerField(_("line item number"))
+    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="+")
+    quantity = models.PositiveIntegerField(_("quantity"))
+
+    class Meta:
+        ordering = ["order", "line_item_number"]
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        constraints = [
+            models.UniqueConstraint(fields=["order", "line_item_number"], name="orderline_number_unique"),
+            models.CheckConstraint(condition=models.Q(quantity__gte=1), name="orderline_quantity_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.line_item_number}: {self.offer_id} × {self.quantity}"
+
+
+class Subscription(models.Model):
+    """A subscription created by an order; license-based ones have a license count (R9)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        SUSPENDED = "suspended", _("Suspended")
+
+    customer = models.ForeignKey(
+        "customers.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.PROTECT,
+        related_name="subscriptions",
+    )
+    offer = models.ForeignKey(Offer, verbose_name=_("offer"), on_delete=models.PROTECT, related_name="+")
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="subscriptions"
+    )
+    # None for usage-based offers: they have no license count.
+    quantity = models.PositiveIntegerField(_("license count"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["customer", "created_at", "id"]
+        verbose_name = _("subscription")
+        verbose_name_plural = _("subscriptions")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=1),
+                name="subscription_quantity_positive",
+            )
+        ]
+
+    def __str__(self):
+        return str(self.offer)

@@ -1,0 +1,167 @@
+"""The order gate (R8) and the license-count gate (R9): the only writers of orders and subscriptions."""
+
+import uuid
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.models import Customer
+from orders.models import Offer, Order, OrderLine, Subscription
+from portal.audit import Actor
+
+AGREEMENT_REQUIRED_MESSAGE = _(
+    "Either a partner confirmation of the customer acceptance of the Microsoft Customer "
+    "Agreement must be provided or the customer must accept the Microsoft Customer Agreement "
+    "before you can complete this purchase."
+)
+
+
+class AgreementRequired(Exception):
+    """R8/R9: the customer's agreement status is not Confirmed (Partner Center code 13605)."""
+
+    code = 13605
+
+    def __init__(self, message=None):
+        super().__init__(str(message or AGREEMENT_REQUIRED_MESSAGE))
+
+
+@dataclass(frozen=True)
+class LineItem:
+    offer_id: str
+    quantity: int | None
+    line_item_number: int | None = None
+
+
+def agreement_gate_applies() -> bool:
+    """R10: outside the public cloud there are no agreements, so no gate."""
+    return settings.PORTAL_CLOUD == "public"
+
+
+def _lock_customer(customer: Customer, user) -> Customer:
+    locked = Customer.objects.select_for_update().get(pk=customer.pk)
+    if locked.partner_id != user.partner_id:
+        raise Customer.DoesNotExist()
+    return locked
+
+
+def _check_quantity(offer: Offer, quantity, field: str) -> int:
+    if not isinstance(quantity, int) or isinstance(quantity, bool):
+        raise ValidationError({field: ValidationError(_("Enter a whole number."), code="invalid")})
+    if quantity < offer.min_quantity or quantity > offer.max_quantity:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("The quantity of %(offer)s must be between %(min)d and %(max)d."),
+                    code="quantity_bounds",
+                    params={"offer": offer.name, "min": offer.min_quantity, "max": offer.max_quantity},
+                )
+            }
+        )
+    return quantity
+
+
+@transaction.atomic
+def order_place(
+    *,
+    actor: Actor,
+    customer: Customer,
+    lines: list[LineItem],
+    channel: str,
+    idempotency_key: uuid.UUID | None = None,
+) -> Order:
+    """Place an order and create its subscriptions, only for a Confirmed customer (R8).
+
+    The customer row stays locked until commit, so a confirmation recorded at
+    the same time is either seen here or waits for this transaction. A repeated
+    submission (same idempotency key) returns the order it placed (R15).
+    """
+    user = actor.user
+    if not user.has_perm("orders.add_order") or user.partner_id is None:
+        raise PermissionDenied(_("You do not have permission to place orders."))
+    customer = _lock_customer(customer, user)
+    if idempotency_key is not None:
+        existing = Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return existing
+    if agreement_gate_applies() and not customer.is_confirmed:
+        raise AgreementRequired()
+    if not lines:
+        raise ValidationError(_("Add at least one product to the order."), code="empty")
+
+    offers = Offer.objects.in_bulk([line.offer_id for line in lines])
+    errors: dict = {}
+    checked = []
+    for index, line in enumerate(lines, start=1):
+        number = line.line_item_number if line.line_item_number is not None else index - 1
+        field = f"line_{index - 1}"
+        offer = offers.get(line.offer_id)
+        if offer is None or not offer.is_active:
+            errors[field] = [ValidationError(_("Unknown or unavailable offer."), code="unknown_offer")]
+            continue
+        try:
+            quantity = _check_quantity(offer, line.quantity, field)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+            continue
+        checked.append((number, offer, quantity))
+    numbers = [number for number, _offer, _quantity in checked]
+    if len(set(numbers)) != len(numbers):
+        errors.setdefault("__all__", []).append(
+            ValidationError(_("Line item numbers must be unique."), code="duplicate_line")
+        )
+    if errors:
+        raise ValidationError(errors)
+
+    order = Order.objects.create(
+        customer=customer,
+        placed_by=user,
+        placed_at=timezone.now(),
+        channel=channel,
+        client_ip=actor.client_ip,
+        user_agent=(actor.user_agent or "")[:512],
+        idempotency_key=idempotency_key,
+    )
+    OrderLine.objects.bulk_create(
+        [OrderLine(order=order, line_item_number=n, offer=offer, quantity=q) for n, offer, q in checked]
+    )
+    for _number, offer, quantity in checked:
+        Subscription.objects.create(
+            customer=customer,
+            offer=offer,
+            order=order,
+            quantity=quantity if offer.is_license_based else None,
+        )
+    return order
+
+
+@transaction.atomic
+def subscription_set_quantity(*, actor: Actor, subscription: Subscription, quantity: int) -> Subscription:
+    """Change the license count of a license-based subscription of a Confirmed customer (R9)."""
+    user = actor.user
+    if not user.has_perm("orders.change_subscription") or user.partner_id is None:
+        raise PermissionDenied(_("You do not have permission to change license counts."))
+    customer = _lock_customer(subscription.customer, user)
+    subscription = Subscription.objects.select_for_update().select_related("offer").get(pk=subscription.pk)
+    if not subscription.offer.is_license_based:
+        raise ValidationError(
+            {
+                "quantity": ValidationError(
+                    _("Usage-based subscriptions have no license count."), code="usage_based"
+                )
+            }
+        )
+    if agreement_gate_applies() and not customer.is_confirmed:
+        raise AgreementRequired(
+            _(
+                "The license count cannot change until the customer's acceptance of the "
+                "Microsoft Customer Agreement is confirmed."
+            )
+        )
+    subscription.quantity = _check_quantity(subscription.offer, quantity, "quantity")
+    subscription._change_reason = f"license count set by {user.get_username()}"
+    subscription.save(update_fields=["quantity", "updated_at"])
+    return subscription

@@ -1,0 +1,22 @@
+"""Root URL configuration. Paths are stable (PRODUCT §5)."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from portal import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("accounts.urls")),
+    path("customers/", include("customers.urls")),
+    path("customers/", include("agreements.urls")),
+    path("customers/", include("orders.urls")),
+    path("admin/", admin.site.urls),
+    path("", include("portal.api_urls")),
+]
+
+handler403 = "portal.views.permission_denied"
+handler404 = "portal.views.page_not_found"
+handler500 = "portal.views.server_error"

@@ -1,0 +1,44 @@
+"""Home page, health check and error pages."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from customers.models import AgreementStatus
+from customers.selectors import customer_status_counts
+
+
+def home(request):
+    """Counts by agreement status and the partner's recent activity."""
+    counts = customer_status_counts(user=request.user)
+    return render(
+        request,
+        "home.html",
+        {
+            "confirmed_count": counts[AgreementStatus.CONFIRMED],
+            "required_count": counts[AgreementStatus.REQUIRED],
+        },
+    )
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request):
+    """For load balancers: 200 `ok` without signing in."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def permission_denied(request, exception=None):
+    message = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", status=404)
+
+
+def server_error(request):
+    return render(request, "500.html", status=500)

@@ -1,0 +1,52 @@
+"""Health check, deny-by-default, time zones and error pages (PRODUCT §3, §7, R2, R11)."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_answers_ok_without_signing_in(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.content == b"ok"
+
+
+def test_deny_by_default_sends_anonymous_users_to_sign_in(client):
+    response = client.get(reverse("customers:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_r2_the_users_time_zone_is_active_for_the_request(client, admin_agent):
+    admin_agent.time_zone = "Asia/Shanghai"
+    admin_agent.save()
+    client.force_login(admin_agent)
+    response = client.get(reverse("home"))
+    assert response.context["TIME_ZONE"] == "Asia/Shanghai"  # set by the tz context processor
+
+
+def test_r11_sandbox_banner_only_in_sandbox(client, admin_agent, settings):
+    client.force_login(admin_agent)
+    assert b"sandbox-banner" not in client.get(reverse("home")).content
+    settings.PORTAL_ENVIRONMENT = "sandbox"
+    assert b"sandbox-banner" in client.get(reverse("home")).content
+
+
+def test_unknown_page_is_a_friendly_404(client, admin_agent):
+    client.force_login(admin_agent)
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert b"Page not found" in response.content
+
+
+def test_home_counts_customers_by_agreement_status(client, admin_agent, other_partner):
+    from tests.factories import CustomerFactory, confirmed_customer
+
+    CustomerFactory.create_batch(3, partner=admin_agent.partner)
+    confirmed_customer(partner=admin_agent.partner)
+    CustomerFactory(partner=other_partner)  # R12: not counted
+    client.force_login(admin_agent)
+    response = client.get(reverse("home"))
+    assert response.context["required_count"] == 3
+    assert response.context["confirmed_count"] == 1

@@ -1,0 +1,56 @@
+"""seed_demo (PRODUCT §7): the demo partners and users, idempotent, refused with DEBUG off."""
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from accounts.models import Partner, User
+from customers.models import Customer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_creates_the_partners_and_users_of_product_7(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", password="pw-for-test-123")
+    expected = {
+        "admin.agent": ("Contoso Partner", "Admin agent"),
+        "sales.agent": ("Contoso Partner", "Sales agent"),
+        "helpdesk.agent": ("Contoso Partner", "Helpdesk agent"),
+        "billing.admin": ("Contoso Partner", "Billing admin"),
+        "other.agent": ("Northwind Partner", "Admin agent"),
+        "reseller.agent": ("Fabrikam Reseller", "Sales agent"),
+    }
+    for username, (partner, role) in expected.items():
+        user = User.objects.get(username=username)
+        assert user.partner.name == partner
+        assert list(user.groups.values_list("name", flat=True)) == [role]
+        assert user.check_password("pw-for-test-123")
+    assert Partner.objects.get(name="Fabrikam Reseller").type == Partner.Type.INDIRECT_RESELLER
+    staff = User.objects.get(username="staff")
+    assert staff.is_superuser and staff.partner is None
+
+
+def test_seed_demo_is_idempotent(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    counts = (User.objects.count(), Partner.objects.count(), Customer.objects.count())
+    call_command("seed_demo")
+    assert (User.objects.count(), Partner.objects.count(), Customer.objects.count()) == counts
+
+
+def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo")
+    call_command("seed_demo", force=True)
+    assert User.objects.filter(username="admin.agent").exists()
+
+
+def test_seed_demo_bulk_customers_about_half_confirmed(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", customers=400)
+    contoso = Partner.objects.get(name="Contoso Partner")
+    synthetic = Customer.objects.filter(partner=contoso, domain__startswith="syn")
+    assert synthetic.count() == 400
+    confirmed = synthetic.filter(current_confirmation__isnull=False).count()
+    assert 140 <= confirmed <= 260

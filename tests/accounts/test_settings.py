@@ -1,0 +1,56 @@
+"""Settings from the environment (STYLE 6) and the deployment checklist."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PRODUCTION_ENV = {
+    "DJANGO_DEBUG": "0",
+    "DJANGO_SECRET_KEY": "a-long-random-production-secret-8f3a9c2e7d6b5a4f1e0d9c8b7a6f5e4d3c2b1a0",
+    "DJANGO_SECURE_SSL": "1",
+    "DJANGO_ALLOWED_HOSTS": "accord.example.com",
+}
+
+
+def _manage(*args, env):
+    base = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "PORTAL_"))}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env={**base, **env}, capture_output=True, text=True
+    )
+
+
+def test_check_deploy_prints_no_warnings_with_debug_off():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "WARNING" not in result.stderr + result.stdout
+
+
+def test_secret_key_is_required_with_debug_off():
+    env = {k: v for k, v in PRODUCTION_ENV.items() if k != "DJANGO_SECRET_KEY"}
+    result = _manage("check", env=env)
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("name, value", [("PORTAL_CLOUD", "mars"), ("PORTAL_ENVIRONMENT", "staging")])
+def test_r10_r11_unknown_cloud_or_environment_is_refused(name, value):
+    result = _manage("check", env={**PRODUCTION_ENV, name: value})
+    assert result.returncode != 0
+    assert name in result.stderr
+
+
+def test_database_is_tuned_for_a_web_server(settings):
+    from django.db import connection
+
+    config = settings.DATABASES["default"]
+    if connection.vendor == "sqlite":
+        assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        assert config["OPTIONS"]["timeout"] >= 5
+        assert "journal_mode=WAL" in config["OPTIONS"]["init_command"]
+    else:
+        assert connection.vendor == "postgresql"
+        assert config["CONN_HEALTH_CHECKS"] is True

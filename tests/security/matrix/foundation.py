@@ -1,0 +1,19 @@
+"""Foundation URLs: home, health check, sign-in, language, admin, API docs."""
+
+from tests.security.matrix import Row, everyone, signed_in
+
+ROWS = [
+    Row("home", "GET", signed_in(200)),
+    Row("healthz", "GET", everyone(200)),
+    Row("healthz", "POST", everyone(405)),
+    # Signed-in users are sent on from the sign-in page.
+    Row("login", "GET", everyone(302, anonymous=200)),
+    Row("logout", "POST", everyone(302)),
+    Row("logout", "GET", everyone(405, anonymous=302)),
+    Row("password_change", "GET", signed_in(200)),
+    Row("password_change_done", "GET", signed_in(200)),
+    Row("set_language", "POST", everyone(302), data=lambda w: {"language": "zh-hans", "next": "/"}),
+    Row("admin:index", "GET", everyone(302, staff=200)),
+    Row("api-schema", "GET", everyone(200)),
+    Row("api-docs", "GET", everyone(200)),
+]
