@@ -50,6 +50,15 @@ def _reference_data(request):
     _restore_reference_data()
 
 
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Chinese leaves the language active in this thread; reset it."""
+    from django.utils import translation
+
+    yield
+    translation.deactivate()
+
+
 def pytest_configure(config):
     from django.conf import settings
 

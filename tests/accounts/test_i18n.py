@@ -1,4 +1,5 @@
 """R16: English and Simplified Chinese, switchable on every page, fully translated."""
+
 from pathlib import Path
 
 import polib
