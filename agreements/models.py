@@ -107,7 +107,11 @@ class Confirmation(models.Model):
         ordering = ["-recorded_at", "-id"]
         verbose_name = _("confirmation")
         verbose_name_plural = _("confirmations")
-        indexes = [models.Index(fields=["customer", "-recorded_at", "-id"], name="confirmation_history")]
+        indexes = [
+            models.Index(fields=["customer", "-recorded_at", "-id"], name="confirmation_history"),
+            # The home page's recent activity: newest confirmations first.
+            models.Index(fields=["-recorded_at"], name="confirmation_recent"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["customer", "idempotency_key"], name="confirmation_once_per_submission"

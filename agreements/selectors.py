@@ -42,3 +42,14 @@ def confirmation_history(*, customer, agreement_type: str | None = None) -> Quer
     if agreement_type:
         qs = qs.filter(agreement_type=agreement_type)
     return qs.order_by("-recorded_at", "-id")
+
+
+def confirmation_recent(*, user, limit: int = 5) -> list[Confirmation]:
+    """The partner's newest confirmations with customer and recorder (home page's recent activity)."""
+    if not user.partner_id:
+        return []
+    return list(
+        Confirmation.objects.filter(customer__partner_id=user.partner_id)
+        .select_related("customer", "recorded_by", "template")
+        .order_by("-recorded_at", "-id")[:limit]
+    )

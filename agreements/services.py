@@ -140,6 +140,68 @@ def _same_acceptor(current: Confirmation | None, candidate: Confirmation) -> boo
     )
 
 
+def template_for_confirmation(template: AgreementTemplate | None = None) -> AgreementTemplate:
+    """R7: the given template, or the latest MCA; the retired Cloud Agreement is refused."""
+    template = template or template_latest_mca()
+    if template is None or not template.is_supported:
+        raise ValidationError(
+            {
+                "template": ValidationError(
+                    _(
+                        "The Microsoft Cloud Agreement is no longer supported; "
+                        "confirm the Microsoft Customer Agreement instead."
+                    ),
+                    code="template_retired",
+                )
+            }
+        )
+    return template
+
+
+def acceptor_validate(*, user, acceptor: Acceptor, country, template: AgreementTemplate) -> Acceptor:
+    """Check R1 and R2 for one acceptor; return it trimmed, phone in E.164, date as a date.
+
+    Every bad field is reported at once (keys first_name, last_name, email,
+    phone_number, date_agreed). Forms call it to report errors early (F1's
+    *Next*); confirmation_record calls it before it stores anything.
+    """
+    errors: dict[str, list[ValidationError]] = {}
+    first_name = (acceptor.first_name or "").strip()
+    last_name = (acceptor.last_name or "").strip()
+    email = (acceptor.email or "").strip()
+    for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
+        if not value:
+            errors[field] = [ValidationError(_("This field is required."), code="required")]
+    for field, value in (("first_name", first_name), ("last_name", last_name)):
+        if len(value) > NAME_MAX_LENGTH:
+            errors[field] = [
+                ValidationError(
+                    _("Enter at most %(max)d characters."), code="max_length", params={"max": NAME_MAX_LENGTH}
+                )
+            ]
+    if email and "email" not in errors:
+        try:
+            Confirmation._meta.get_field("email").clean(email, None)
+        except ValidationError as exc:
+            errors["email"] = exc.error_list
+    try:
+        phone = phone_normalize(raw=acceptor.phone_number, country=country, field="phone_number")
+    except ValidationError as exc:
+        errors.update(exc.error_dict)
+        phone = ""
+    date_agreed = None
+    if acceptor.date_agreed is None:
+        errors["date_agreed"] = [ValidationError(_("This field is required."), code="required")]
+    else:
+        try:
+            date_agreed = _clean_date_agreed(acceptor.date_agreed, user=user, template=template)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+    if errors:
+        raise ValidationError(errors)
+    return Acceptor(first_name, last_name, email, phone, date_agreed)
+
+
 @transaction.atomic
 def confirmation_record(
     *,
@@ -167,54 +229,17 @@ def confirmation_record(
         if existing is not None:
             return existing
 
-    template = template or template_latest_mca()
-    if template is None or not template.is_supported:
-        raise ValidationError(
-            {
-                "template": ValidationError(
-                    _(
-                        "The Microsoft Cloud Agreement is no longer supported; "
-                        "confirm the Microsoft Customer Agreement instead."
-                    ),
-                    code="template_retired",
-                )
-            }
-        )
-
-    errors: dict[str, list[ValidationError]] = {}
-    first_name = (acceptor.first_name or "").strip()
-    last_name = (acceptor.last_name or "").strip()
-    email = (acceptor.email or "").strip()
-    for field, value in (("first_name", first_name), ("last_name", last_name)):
-        if len(value) > NAME_MAX_LENGTH:
-            errors[field] = [
-                ValidationError(
-                    _("Enter at most %(max)d characters."), code="max_length", params={"max": NAME_MAX_LENGTH}
-                )
-            ]
-    try:
-        phone = phone_normalize(raw=acceptor.phone_number, country=customer.country, field="phone_number")
-    except ValidationError as exc:
-        errors.update(exc.error_dict)
-        phone = ""
-    date_agreed = None
-    if acceptor.date_agreed is None:
-        errors["date_agreed"] = [ValidationError(_("This field is required."), code="required")]
-    else:
-        try:
-            date_agreed = _clean_date_agreed(acceptor.date_agreed, user=user, template=template)
-        except ValidationError as exc:
-            errors.update(exc.error_dict)
-
+    template = template_for_confirmation(template)
+    cleaned = acceptor_validate(user=user, acceptor=acceptor, country=customer.country, template=template)
     confirmation = Confirmation(
         customer=customer,
         template=template,
         agreement_type=template.agreement_type,
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        phone_number=phone,
-        date_agreed=date_agreed,
+        first_name=cleaned.first_name,
+        last_name=cleaned.last_name,
+        email=cleaned.email,
+        phone_number=cleaned.phone_number,
+        date_agreed=cleaned.date_agreed,
         recorded_by=user,
         recorded_at=timezone.now(),
         channel=channel,
@@ -222,14 +247,7 @@ def confirmation_record(
         user_agent=(actor.user_agent or "")[:512],
         idempotency_key=idempotency_key,
     )
-    try:
-        confirmation.full_clean(exclude=[*errors.keys(), "customer", "template", "recorded_by"])
-    except ValidationError as exc:
-        for field, field_errors in exc.error_dict.items():
-            errors.setdefault(field, []).extend(field_errors)
-    if errors:
-        raise ValidationError(errors)
-
+    confirmation.full_clean(exclude=["customer", "template", "recorded_by"])
     if _same_acceptor(customer.current_confirmation, confirmation):
         raise ValidationError(
             _(
@@ -246,6 +264,8 @@ def confirmation_record(
 
 __all__ = [
     "Acceptor",
+    "acceptor_validate",
+    "template_for_confirmation",
     "AgreementsUnavailable",
     "ConfirmNotAllowed",
     "ConfirmationChannel",

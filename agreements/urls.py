@@ -1,3 +1,9 @@
+from django.urls import path
+
+from agreements import views
+
 app_name = "agreements"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("<uuid:tenant_id>/agreement/", views.confirmation_update, name="confirm"),
+]

@@ -1,1 +1,77 @@
-"""Views of the agreements app."""
+"""Agreement screens: F2, confirming for an existing customer from its Account info."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views import View
+
+from agreements.forms import ConfirmationForm
+from agreements.models import ConfirmationChannel
+from agreements.selectors import template_latest_mca
+from agreements.services import agreements_available, confirm_refusal, confirmation_record
+from customers.selectors import customer_get
+from portal.audit import actor_from_request
+from portal.forms import add_service_errors
+
+
+class ConfirmationCreateView(PermissionRequiredMixin, View):
+    """F2: *Update* → acceptor's details and *Agreement acceptance date* → *Save and continue*."""
+
+    permission_required = "agreements.add_confirmation"
+    template_name = "agreements/confirmation_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            # R3, R4: say why (only admin and sales agents; ask your indirect provider), not a bare 403.
+            refusal = confirm_refusal(request.user)
+            if refusal is not None:
+                raise refusal
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, tenant_id):
+        customer = customer_get(user=request.user, tenant_id=tenant_id)
+        form = ConfirmationForm(
+            initial={
+                "first_name": customer.contact_first_name,
+                "last_name": customer.contact_last_name,
+                "email": customer.contact_email,
+                "phone_number": str(customer.contact_phone or ""),
+            }
+        )
+        return self._render(request, customer, form)
+
+    def post(self, request, tenant_id):
+        customer = customer_get(user=request.user, tenant_id=tenant_id)
+        form = ConfirmationForm(data=request.POST)
+        if not agreements_available():
+            return self._render(request, customer, form)
+        if form.is_valid():
+            try:
+                confirmation_record(
+                    actor=actor_from_request(request),
+                    customer=customer,
+                    acceptor=form.acceptor(),
+                    channel=ConfirmationChannel.ACCOUNT_INFO,
+                    idempotency_key=form.cleaned_data.get("idempotency_key"),
+                )
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("The confirmation for %(name)s was saved.") % {"name": customer.company_name},
+                )
+                return redirect(customer)
+        return self._render(request, customer, form)
+
+    def _render(self, request, customer, form):
+        return render(
+            request,
+            self.template_name,
+            {"customer": customer, "form": form, "template": template_latest_mca(), "active_tab": "account"},
+        )
+
+
+confirmation_update = ConfirmationCreateView.as_view()

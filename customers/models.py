@@ -109,6 +109,8 @@ class Customer(models.Model):
                 fields=["partner", "current_confirmation", "company_name"],
                 name="customer_partner_status",
             ),
+            # The home page's recent activity: the partner's newest customers.
+            models.Index(fields=["partner", "-created_at"], name="customer_partner_recent"),
         ]
         constraints = [
             models.UniqueConstraint(

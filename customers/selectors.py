@@ -51,3 +51,21 @@ def customer_status_counts(*, user) -> dict[str, int]:
         AgreementStatus.CONFIRMED: counts["confirmed"],
         AgreementStatus.REQUIRED: counts["total"] - counts["confirmed"],
     }
+
+
+def customer_recent(*, user, limit: int = 5) -> list[Customer]:
+    """The partner's newest customers, with their status (home page's recent activity)."""
+    if not user.partner_id:
+        return []
+    return list(
+        Customer.objects.filter(partner_id=user.partner_id)
+        .select_related("current_confirmation")
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def customer_from_submission(*, user, idempotency_key) -> Customer | None:
+    """The customer an earlier post of the same new-customer form created (R15), if any."""
+    if not user.partner_id or idempotency_key is None:
+        return None
+    return Customer.objects.filter(partner_id=user.partner_id, idempotency_key=idempotency_key).first()

@@ -63,6 +63,35 @@ def _validate(customer: Customer, errors: dict, exclude=()) -> None:
         raise ValidationError(errors)
 
 
+def _new_customer(*, user, channel: str, idempotency_key, details: dict) -> Customer:
+    """Build an unsaved customer of the user's partner; raise every field error at once."""
+    customer = Customer(
+        partner_id=user.partner_id,
+        created_by=user,
+        created_channel=channel,
+        idempotency_key=idempotency_key,
+        **_clean_details(details),
+    )
+    errors: dict = {}
+    _apply_phone(customer, errors)
+    _validate(customer, errors)
+    return customer
+
+
+def _ensure_may_create(user) -> None:
+    if not user.has_perm("customers.add_customer") or user.partner_id is None:
+        raise PermissionDenied(_("You do not have permission to create customers."))
+
+
+def customer_validate(*, actor: Actor, channel: str = Channel.WEB, **details) -> None:
+    """Raise the ValidationError customer_create would raise for these details; store nothing.
+
+    F1's *Next* calls it so that errors are shown on the first step, not only at the end.
+    """
+    _ensure_may_create(actor.user)
+    _new_customer(user=actor.user, channel=channel, idempotency_key=None, details=details)
+
+
 @transaction.atomic
 def customer_create(
     *,
@@ -80,8 +109,7 @@ def customer_create(
     (same idempotency key) returns the customer it created the first time (R15).
     """
     user = actor.user
-    if not user.has_perm("customers.add_customer") or user.partner_id is None:
-        raise PermissionDenied(_("You do not have permission to create customers."))
+    _ensure_may_create(user)
     if idempotency_key is not None:
         existing = Customer.objects.filter(
             partner_id=user.partner_id, idempotency_key=idempotency_key
@@ -89,16 +117,7 @@ def customer_create(
         if existing is not None:
             return existing
 
-    customer = Customer(
-        partner_id=user.partner_id,
-        created_by=user,
-        created_channel=channel,
-        idempotency_key=idempotency_key,
-        **_clean_details(details),
-    )
-    errors: dict = {}
-    _apply_phone(customer, errors)
-    _validate(customer, errors)
+    customer = _new_customer(user=user, channel=channel, idempotency_key=idempotency_key, details=details)
     try:
         with transaction.atomic():
             customer.save()
@@ -127,9 +146,15 @@ def customer_create(
 
 @transaction.atomic
 def customer_update(*, actor: Actor, customer: Customer, **changes) -> Customer:
-    """Change a customer's details (not its domain or tenant id)."""
+    """Change a customer's details (not its domain, tenant id or confirmation).
+
+    Partner users edit their own partner's customers; staff (no partner) edit any
+    through the Django admin.
+    """
     user = actor.user
-    if not user.has_perm("customers.change_customer") or customer.partner_id != user.partner_id:
+    own = user.partner_id is not None and customer.partner_id == user.partner_id
+    staff = user.is_staff and user.partner_id is None
+    if not user.has_perm("customers.change_customer") or not (own or staff):
         raise PermissionDenied(_("You do not have permission to edit this customer."))
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     cleaned = _clean_details(changes)

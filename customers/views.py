@@ -1,10 +1,37 @@
-"""Customer screens: the list (search, status filter, pagination)."""
+"""Customer screens: the list, the new-customer wizard (F1), Account info (F4) and the edit form."""
 
+from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import ListView
 
+from agreements.selectors import confirmation_history, template_latest_mca
+from agreements.services import (
+    acceptor_validate,
+    agreements_available,
+    confirm_refusal,
+    template_for_confirmation,
+)
+from customers.forms import CustomerDetailsForm, NewCustomerForm
 from customers.models import AgreementStatus
-from customers.selectors import customer_list
+from customers.selectors import customer_from_submission, customer_get, customer_list
+from customers.services import customer_create, customer_update, customer_validate
+from customers.validators import domain_normalize
+from portal.audit import actor_from_request
+from portal.forms import add_service_errors
+
+
+class CountOnlyPaginator(Paginator):
+    """Count the matching customers without the joins the rows need (cheap page count)."""
+
+    @cached_property
+    def count(self):
+        return self.object_list.select_related(None).order_by().count()
 
 
 class CustomerListView(PermissionRequiredMixin, ListView):
@@ -12,6 +39,7 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     template_name = "customers/customer_list.html"
     context_object_name = "customers"
     paginate_by = 25
+    paginator_class = CountOnlyPaginator
 
     def get_queryset(self):
         return customer_list(
@@ -23,6 +51,182 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["q"] = self.request.GET.get("q", "")
-        context["status"] = self.request.GET.get("status", "")
+        status = self.request.GET.get("status", "")
+        context["status"] = status if status in AgreementStatus.values else ""
         context["statuses"] = AgreementStatus.choices
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["query_without_page"] = query.urlencode()
         return context
+
+
+class CustomerCreateView(PermissionRequiredMixin, View):
+    """F1: step 1 *Account info* → *Next* → review → *Create customer* (one transaction).
+
+    The wizard keeps no server-side state: the review page carries every value in
+    hidden fields, so *Back* and the browser's back button lose nothing, and the
+    idempotency key makes a repeated *Create customer* return the first customer (R15).
+    """
+
+    permission_required = "customers.add_customer"
+    step1_template = "customers/customer_new.html"
+    review_template = "customers/customer_review.html"
+
+    def has_permission(self):
+        # Staff hold every permission but belong to no partner: they create no customers (PRODUCT §3).
+        return super().has_permission() and self.request.user.partner_id is not None
+
+    def _form(self, data=None):
+        # R4, R10: without the right to confirm here, the customer is created without the MCA section.
+        with_agreement = agreements_available() and confirm_refusal(self.request.user) is None
+        return NewCustomerForm(data=data, agreements_available=with_agreement)
+
+    def get(self, request):
+        return self._step1(request, self._form())
+
+    def post(self, request):
+        action = request.POST.get("action", "next")
+        form = self._form(request.POST)
+        if not form.is_valid():
+            return self._step1(request, form)
+        key = form.cleaned_data.get("idempotency_key")
+        existing = customer_from_submission(user=request.user, idempotency_key=key)
+        if existing is not None:
+            # The same submission again (back and resubmit, a second tab): show what it created.
+            return redirect(existing)
+        if action == "edit":
+            return self._step1(request, form)
+        actor = actor_from_request(request)
+        if not self._check(form, actor):
+            return self._step1(request, form)
+        if action != "create":
+            context = {**self._review_context(form), "confirm_refusal": confirm_refusal(request.user)}
+            return render(request, self.review_template, context)
+        try:
+            customer = customer_create(
+                actor=actor,
+                acceptor=form.acceptor(),
+                idempotency_key=key,
+                **form.details(),
+            )
+        except ValidationError as exc:
+            # Details were checked a moment ago, so what is left concerns the acceptor.
+            add_service_errors(form, exc, form.acceptor_field_map())
+            return self._step1(request, form)
+        messages.success(request, _("Customer %(name)s was created.") % {"name": customer.company_name})
+        return redirect(customer)
+
+    def _check(self, form, actor) -> bool:
+        """Run the services' rules now so that errors show on step 1, not only at the end."""
+        try:
+            customer_validate(actor=actor, **form.details())
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        acceptor = form.acceptor()
+        if acceptor is not None:
+            try:
+                acceptor_validate(
+                    user=actor.user,
+                    acceptor=acceptor,
+                    country=form.cleaned_data["country"],
+                    template=template_for_confirmation(),
+                )
+            except ValidationError as exc:
+                field_map = form.acceptor_field_map()
+                for field, errors in exc.error_dict.items():
+                    name = field_map.get(field)
+                    if name not in form.errors:  # the contact's own error is already shown
+                        form.add_error(name if name in form.fields else None, errors)
+        return not form.errors
+
+    def _step1(self, request, form):
+        context = {
+            "form": form,
+            "template": template_latest_mca(),
+            "confirm_refusal": confirm_refusal(request.user),
+        }
+        return render(request, self.step1_template, context)
+
+    def _review_context(self, form) -> dict:
+        data = form.cleaned_data
+
+        def rows(names):
+            return [(form.fields[n].label, _display(form, n)) for n in names if n in form.fields]
+
+        context = {
+            "form": form,
+            "company": rows(form.COMPANY),
+            "address": rows(form.ADDRESS),
+            "contact": rows(form.CONTACT),
+            "template": template_latest_mca(),
+        }
+        if form.agreements_available:
+            acceptor = form.acceptor()
+            context["acceptor"] = acceptor
+            context["acceptor_is_contact"] = form.acceptor_is_contact
+            context["date_agreed"] = data["date_agreed"]
+        return context
+
+
+def _display(form, name):
+    value = form.cleaned_data.get(name)
+    if name == "domain":
+        return domain_normalize(value)
+    if name == "country":
+        return dict(form.fields["country"].choices).get(value, value)
+    return value
+
+
+class CustomerDetailView(PermissionRequiredMixin, View):
+    """F4: *Account info* with the agreement status, the current confirmation and the history."""
+
+    permission_required = "customers.view_customer"
+    template_name = "customers/customer_detail.html"
+
+    def get(self, request, tenant_id):
+        customer = customer_get(user=request.user, tenant_id=tenant_id)
+        history = list(confirmation_history(customer=customer)) if agreements_available() else []
+        current = next((c for c in history if c.pk == customer.current_confirmation_id), None)
+        refusal = confirm_refusal(request.user)
+        return render(
+            request,
+            self.template_name,
+            {
+                "customer": customer,
+                "current": current,
+                "history": history,
+                "confirm_refusal": refusal,
+                "may_confirm": refusal is None,
+                "active_tab": "account",
+            },
+        )
+
+
+class CustomerEditView(PermissionRequiredMixin, View):
+    """Edit the customer's details (not its domain, tenant id or confirmations)."""
+
+    permission_required = "customers.change_customer"
+    template_name = "customers/customer_edit.html"
+
+    def get(self, request, tenant_id):
+        customer = customer_get(user=request.user, tenant_id=tenant_id)
+        form = CustomerDetailsForm(initial=CustomerDetailsForm.initial_from(customer))
+        return render(request, self.template_name, {"customer": customer, "form": form})
+
+    def post(self, request, tenant_id):
+        customer = customer_get(user=request.user, tenant_id=tenant_id)
+        form = CustomerDetailsForm(data=request.POST)
+        if form.is_valid():
+            try:
+                customer_update(actor=actor_from_request(request), customer=customer, **form.details())
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, _("The customer's details were saved."))
+                return redirect(customer)
+        return render(request, self.template_name, {"customer": customer, "form": form})
+
+
+customer_new = CustomerCreateView.as_view()
+customer_detail = CustomerDetailView.as_view()
+customer_edit = CustomerEditView.as_view()

@@ -6,19 +6,27 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from agreements.selectors import confirmation_recent
+from agreements.services import agreements_available
 from customers.models import AgreementStatus
-from customers.selectors import customer_status_counts
+from customers.selectors import customer_recent, customer_status_counts
 
 
 def home(request):
     """Counts by agreement status and the partner's recent activity."""
-    counts = customer_status_counts(user=request.user)
+    user = request.user
+    counts = customer_status_counts(user=user)
+    may_view = user.has_perm("customers.view_customer")
     return render(
         request,
         "home.html",
         {
             "confirmed_count": counts[AgreementStatus.CONFIRMED],
             "required_count": counts[AgreementStatus.REQUIRED],
+            "recent_customers": customer_recent(user=user) if may_view else [],
+            "recent_confirmations": (
+                confirmation_recent(user=user) if may_view and agreements_available() else []
+            ),
         },
     )
 

@@ -1,0 +1,38 @@
+"""The confirmation form, shared by F2 (account info) and F3 (order prompt)."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agreements.services import Acceptor
+from portal.forms import IdempotencyKeyField
+
+
+class ConfirmationForm(forms.Form):
+    """Acceptor's details and the acceptance date; the rules are confirmation_record's."""
+
+    first_name = forms.CharField(label=_("First name"), max_length=50)
+    last_name = forms.CharField(label=_("Last name"), max_length=50)
+    email = forms.EmailField(label=_("Email address"), max_length=254)
+    phone_number = forms.CharField(label=_("Phone number (optional)"), max_length=40, required=False)
+    date_agreed = forms.DateField(
+        label=_("Agreement acceptance date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    idempotency_key = IdempotencyKeyField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def acceptor(self) -> Acceptor:
+        data = self.cleaned_data
+        return Acceptor(
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            email=data["email"],
+            phone_number=data.get("phone_number") or "",
+            date_agreed=data["date_agreed"],
+        )

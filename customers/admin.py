@@ -1,0 +1,150 @@
+"""Customers in the Django admin: staff search, filter and edit details (through customer_update)."""
+
+import uuid
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django_countries.filters import CountryFilter
+from simple_history.admin import SimpleHistoryAdmin
+
+from agreements.models import Confirmation
+from customers.models import AgreementStatus, Customer
+from customers.services import EDITABLE_FIELDS, customer_update
+from customers.validators import phone_normalize
+from portal.audit import actor_from_request
+
+
+class AgreementStatusFilter(admin.SimpleListFilter):
+    title = _("agreement status")
+    parameter_name = "agreement_status"
+
+    def lookups(self, request, model_admin):
+        return AgreementStatus.choices
+
+    def queryset(self, request, queryset):
+        if self.value() in AgreementStatus.values:
+            return queryset.with_status(self.value())
+        return queryset
+
+
+class CustomerAdminForm(forms.ModelForm):
+    # Typed as the agent would; normalised for the customer's country in clean().
+    contact_phone = forms.CharField(label=_("phone number"), max_length=40, required=False)
+
+    class Meta:
+        model = Customer
+        fields = EDITABLE_FIELDS
+
+    def clean(self):
+        cleaned = super().clean()
+        # R1: the phone number must suit the customer's country, as customer_update will insist.
+        if cleaned.get("country"):
+            try:
+                cleaned["contact_phone"] = phone_normalize(
+                    raw=cleaned.get("contact_phone"), country=cleaned["country"], field="contact_phone"
+                )
+            except ValidationError as exc:
+                self.add_error(None, exc)
+        return cleaned
+
+
+class ConfirmationInline(admin.TabularInline):
+    """The customer's confirmations, read-only (R5)."""
+
+    model = Confirmation
+    fields = (
+        "date_agreed",
+        "first_name",
+        "last_name",
+        "email",
+        "phone_number",
+        "template",
+        "channel",
+        "recorded_by",
+        "recorded_at",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    ordering = ("-recorded_at", "-id")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("template", "recorded_by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Customer)
+class CustomerAdmin(SimpleHistoryAdmin):
+    """Staff edit a customer's details; the domain, tenant and confirmations stay as they are."""
+
+    form = CustomerAdminForm
+    list_display = ("company_name", "domain", "tenant_id", "partner", "country", "status")
+    list_select_related = ("partner",)
+    list_filter = ("partner", ("country", CountryFilter), AgreementStatusFilter)
+    search_fields = ("company_name", "domain")
+    search_help_text = _("Company name, domain or tenant ID")
+    readonly_fields = (
+        "partner",
+        "domain",
+        "tenant_id",
+        "current_confirmation",
+        "created_by",
+        "created_at",
+        "created_channel",
+    )
+    fieldsets = (
+        (
+            None,
+            {"fields": ("partner", "tenant_id", "company_name", "domain", "email", "culture", "language")},
+        ),
+        (
+            _("Address"),
+            {"fields": ("address_line1", "address_line2", "city", "state", "postal_code", "country")},
+        ),
+        (
+            _("Primary contact"),
+            {"fields": ("contact_first_name", "contact_last_name", "contact_email", "contact_phone")},
+        ),
+        (_("Agreement"), {"fields": ("current_confirmation",)}),
+        (_("Audit"), {"fields": ("created_by", "created_at", "created_channel")}),
+    )
+    inlines = [ConfirmationInline]
+    list_per_page = 50
+    show_full_result_count = False
+
+    @admin.display(description=_("agreement status"))
+    def status(self, obj):
+        return obj.agreement_status_label
+
+    def get_queryset(self, request):
+        # Django skips list_select_related once the queryset selects anything: name them all here.
+        return super().get_queryset(request).select_related("partner", "current_confirmation", "created_by")
+
+    def get_search_results(self, request, queryset, search_term):
+        try:
+            tenant_id = uuid.UUID(search_term.strip())
+        except ValueError:
+            return super().get_search_results(request, queryset, search_term)
+        return queryset.filter(tenant_id=tenant_id), False
+
+    def has_add_permission(self, request):
+        # Customers are created by partner users (F1, API), never by staff (PRODUCT §3).
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
+        customer_update(actor=actor_from_request(request), customer=obj, **changes)

@@ -1,0 +1,153 @@
+"""Customer forms: the new-customer wizard (F1) and the details edit form.
+
+Forms only check the shape of the input; the rules (R1, R2, R6 …) are the
+services'. Their ValidationErrors are put next to the fields with
+portal.forms.add_service_errors.
+"""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agreements.services import Acceptor
+from customers.models import Customer
+from portal.forms import IdempotencyKeyField
+
+# The acceptor's fields of F1 and the service fields they stand for.
+ACCEPTOR_FIELDS = {
+    "first_name": "acceptor_first_name",
+    "last_name": "acceptor_last_name",
+    "email": "acceptor_email",
+    "phone_number": "acceptor_phone",
+    "date_agreed": "date_agreed",
+}
+# When the acceptor is the primary contact, the acceptor's errors belong to the contact's fields.
+CONTACT_FIELDS = {
+    "first_name": "contact_first_name",
+    "last_name": "contact_last_name",
+    "email": "contact_email",
+    "phone_number": "contact_phone",
+    "date_agreed": "date_agreed",
+}
+
+
+class _CrispyForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+class CustomerDetailsForm(_CrispyForm):
+    """Company details, address and primary contact: what an agent may edit."""
+
+    company_name = forms.CharField(label=_("Company name"), max_length=200)
+    email = forms.EmailField(label=_("Billing email (optional)"), max_length=254, required=False)
+    address_line1 = forms.CharField(label=_("Address line 1"), max_length=200)
+    address_line2 = forms.CharField(label=_("Address line 2 (optional)"), max_length=200, required=False)
+    city = forms.CharField(label=_("City"), max_length=100)
+    state = forms.CharField(label=_("State or province (optional)"), max_length=100, required=False)
+    postal_code = forms.CharField(label=_("Postal code (optional)"), max_length=20, required=False)
+    country = Customer._meta.get_field("country").formfield(label=_("Country"))
+    contact_first_name = forms.CharField(label=_("First name"), max_length=50)
+    contact_last_name = forms.CharField(label=_("Last name"), max_length=50)
+    contact_email = forms.EmailField(label=_("Email address"), max_length=254)
+    contact_phone = forms.CharField(
+        label=_("Phone number (optional)"),
+        max_length=40,
+        required=False,
+        help_text=_("Valid for the customer's country; stored in international format."),
+    )
+
+    COMPANY = ("company_name", "email")
+    ADDRESS = ("address_line1", "address_line2", "city", "state", "postal_code", "country")
+    CONTACT = ("contact_first_name", "contact_last_name", "contact_email", "contact_phone")
+
+    @classmethod
+    def initial_from(cls, customer: Customer) -> dict:
+        initial = {name: getattr(customer, name) for name in cls.base_fields}
+        initial["country"] = customer.country.code
+        initial["contact_phone"] = str(customer.contact_phone or "")
+        return initial
+
+    def details(self) -> dict:
+        """The cleaned values, keyed as customer_create and customer_update expect them."""
+        return {name: self.cleaned_data[name] for name in CustomerDetailsForm.base_fields}
+
+
+class NewCustomerForm(CustomerDetailsForm):
+    """F1 step 1, *Account info*: the customer and, in the public cloud, the MCA section."""
+
+    domain = forms.CharField(
+        label=_("Domain prefix"),
+        max_length=64,
+        help_text=_(
+            "Letters and digits only; the domain is prefix.onmicrosoft.com and cannot be changed later."
+        ),
+    )
+    accepted = forms.BooleanField(
+        label=_("Customer has accepted the latest Microsoft Customer Agreement"),
+        error_messages={
+            "required": _("Confirm that the customer has accepted the Microsoft Customer Agreement.")
+        },
+    )
+    date_agreed = forms.DateField(
+        label=_("Agreement acceptance date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    acceptor_update = forms.BooleanField(
+        label=_("Update"),
+        required=False,
+        help_text=_("The acceptor is the primary contact unless you enter someone else."),
+    )
+    acceptor_first_name = forms.CharField(label=_("First name"), max_length=50, required=False)
+    acceptor_last_name = forms.CharField(label=_("Last name"), max_length=50, required=False)
+    acceptor_email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
+    acceptor_phone = forms.CharField(label=_("Phone number (optional)"), max_length=40, required=False)
+    idempotency_key = IdempotencyKeyField()
+
+    COMPANY = ("company_name", "domain", "email")
+    AGREEMENT = ("accepted", "date_agreed")
+    ACCEPTOR = ("acceptor_first_name", "acceptor_last_name", "acceptor_email", "acceptor_phone")
+
+    def __init__(self, *args, agreements_available: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.agreements_available = agreements_available
+        if not agreements_available:
+            # R10: outside the public cloud the customer is created without the MCA section.
+            for name in (*self.AGREEMENT, "acceptor_update", *self.ACCEPTOR):
+                del self.fields[name]
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.agreements_available and cleaned.get("acceptor_update"):
+            for name in ("acceptor_first_name", "acceptor_last_name", "acceptor_email"):
+                if not cleaned.get(name) and name not in self.errors:
+                    self.add_error(name, forms.ValidationError(_("This field is required."), code="required"))
+        return cleaned
+
+    @property
+    def acceptor_is_contact(self) -> bool:
+        return not self.cleaned_data.get("acceptor_update")
+
+    def acceptor(self) -> Acceptor | None:
+        """Who accepted: the primary contact unless *Update* was ticked; None outside the public cloud."""
+        if not self.agreements_available:
+            return None
+        data = self.cleaned_data
+        prefix = "contact" if self.acceptor_is_contact else "acceptor"
+        return Acceptor(
+            first_name=data[f"{prefix}_first_name"],
+            last_name=data[f"{prefix}_last_name"],
+            email=data[f"{prefix}_email"],
+            phone_number=data.get(f"{prefix}_phone") or "",
+            date_agreed=data["date_agreed"],
+        )
+
+    def acceptor_field_map(self) -> dict[str, str]:
+        """Where the service's acceptor errors go on this form."""
+        return CONTACT_FIELDS if self.acceptor_is_contact else ACCEPTOR_FIELDS
+
+    def details(self) -> dict:
+        return {**super().details(), "domain": self.cleaned_data["domain"]}

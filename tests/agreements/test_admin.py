@@ -1,0 +1,146 @@
+"""The Django admin: confirmations are read-only for everyone (R5); templates; customers via services."""
+
+import uuid
+
+import pytest
+from django.contrib.admin.sites import site
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from agreements.models import AgreementTemplate, AgreementType, Confirmation
+from agreements.selectors import template_latest_mca
+from customers.models import Customer
+from tests.factories import CustomerFactory, confirmed_customer
+
+pytestmark = pytest.mark.django_db
+
+
+def test_r5_admin_offers_no_add_change_or_delete_of_confirmations_even_to_superusers(rf, staff_user, partner):
+    customer = confirmed_customer(partner=partner)
+    confirmation = customer.current_confirmation
+    model_admin = site._registry[Confirmation]
+    request = rf.get("/admin/")
+    request.user = staff_user
+    assert staff_user.is_superuser
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request, confirmation)
+    assert not model_admin.has_delete_permission(request, confirmation)
+    assert model_admin.has_view_permission(request, confirmation)
+    assert "delete_selected" not in model_admin.get_actions(request)
+
+
+def test_r5_admin_confirmation_pages_are_read_only(client, staff_user, partner):
+    confirmation = confirmed_customer(partner=partner).current_confirmation
+    client.force_login(staff_user)
+    change = reverse("admin:agreements_confirmation_change", args=[confirmation.pk])
+    assert client.get(reverse("admin:agreements_confirmation_changelist")).status_code == 200
+    assert client.get(change).status_code == 200
+    assert client.post(change, {"first_name": "Eve"}).status_code == 403
+    assert (
+        client.post(
+            reverse("admin:agreements_confirmation_delete", args=[confirmation.pk]), {"post": "yes"}
+        ).status_code
+        == 403
+    )
+    assert client.get(reverse("admin:agreements_confirmation_add")).status_code == 403
+    assert Confirmation.objects.get().first_name == confirmation.first_name
+
+
+def test_r7_staff_add_a_new_mca_version_which_the_ui_then_confirms(client, staff_user):
+    client.force_login(staff_user)
+    new_id = uuid.uuid4()
+    response = client.post(
+        reverse("admin:agreements_agreementtemplate_add"),
+        {
+            "template_id": str(new_id),
+            "agreement_type": AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+            "agreement_link": "https://aka.ms/customeragreement",
+            "version_rank": "1",
+            "published_on": "2025-01-01",
+        },
+    )
+    assert response.status_code == 302
+    assert template_latest_mca().template_id == new_id
+    template = AgreementTemplate.objects.get(template_id=new_id)
+    change = reverse("admin:agreements_agreementtemplate_change", args=[template.pk])
+    assert client.post(change, {"version_rank": "9"}).status_code == 403
+
+
+def test_customer_admin_changelist_runs_the_same_queries_for_1_and_30_customers(client, staff_user, partner):
+    client.force_login(staff_user)
+    url = reverse("admin:customers_customer_changelist")
+    confirmed_customer(partner=partner)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(29):
+        confirmed_customer(partner=partner)
+    with CaptureQueriesContext(connection) as thirty:
+        client.get(url)
+    assert len(one) == len(thirty)
+
+
+def test_customer_admin_searches_by_tenant_id_and_filters_by_status(client, staff_user, partner):
+    required = CustomerFactory(partner=partner, company_name="Required One")
+    confirmed = confirmed_customer(partner=partner, company_name="Confirmed One")
+    client.force_login(staff_user)
+    url = reverse("admin:customers_customer_changelist")
+    found = client.get(url, {"q": str(required.tenant_id)}).context["cl"].result_list
+    assert list(found) == [required]
+    assert list(client.get(url, {"q": "Confirmed"}).context["cl"].result_list) == [confirmed]
+    assert list(client.get(url, {"agreement_status": "confirmed"}).context["cl"].result_list) == [confirmed]
+    assert client.get(reverse("admin:customers_customer_add")).status_code == 403
+
+
+def _admin_form(customer, **changes):
+    data = {
+        "company_name": customer.company_name,
+        "email": customer.email,
+        "culture": customer.culture,
+        "language": customer.language,
+        "address_line1": customer.address_line1,
+        "address_line2": "",
+        "city": customer.city,
+        "state": "",
+        "postal_code": "",
+        "country": customer.country.code,
+        "contact_first_name": customer.contact_first_name,
+        "contact_last_name": customer.contact_last_name,
+        "contact_email": customer.contact_email,
+        "contact_phone": "",
+        "confirmations-TOTAL_FORMS": "0",
+        "confirmations-INITIAL_FORMS": "0",
+    }
+    data.update(changes)
+    return data
+
+
+def test_customer_admin_edit_goes_through_customer_update_and_keeps_history(client, staff_user, partner):
+    customer = CustomerFactory(partner=partner, country="US")
+    client.force_login(staff_user)
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    response = client.post(url, _admin_form(customer, city="Redmond", contact_phone="(425) 555-0100"))
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    customer.refresh_from_db()
+    assert customer.city == "Redmond"
+    assert str(customer.contact_phone) == "+14255550100"
+    assert customer.history.first().history_user == staff_user
+
+
+def test_customer_admin_refuses_a_phone_of_another_country_and_cannot_set_the_confirmation(
+    client, staff_user, partner
+):
+    customer = CustomerFactory(partner=partner, country="US")
+    other = confirmed_customer(partner=partner).current_confirmation
+    client.force_login(staff_user)
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    response = client.post(
+        url, _admin_form(customer, contact_phone="+49 30 901820", current_confirmation=str(other.pk))
+    )
+    assert response.status_code == 200
+    customer.refresh_from_db()
+    assert customer.contact_phone == ""
+    client.post(url, _admin_form(customer, current_confirmation=str(other.pk)))
+    assert Customer.objects.get(pk=customer.pk).current_confirmation_id is None
+    assert "current_confirmation" not in response.context["adminform"].form.fields

@@ -1,0 +1,331 @@
+"""confirmation_record: the rules R1–R7, R10, R13 and R15 at the service level."""
+
+import datetime
+import uuid
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+
+from agreements.models import (
+    CLOUD_AGREEMENT_TEMPLATE_ID,
+    AgreementTemplate,
+    AgreementType,
+    Confirmation,
+    ConfirmationChannel,
+    ConfirmationImmutable,
+)
+from agreements.selectors import confirmation_history, template_latest_mca
+from agreements.services import (
+    AgreementsUnavailable,
+    ConfirmNotAllowed,
+    ResellerCannotConfirm,
+    confirm_refusal,
+    confirmation_record,
+)
+from tests.factories import CustomerFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def record(actor_of, user, customer, acceptor, **kwargs):
+    kwargs.setdefault("channel", ConfirmationChannel.ACCOUNT_INFO)
+    return confirmation_record(actor=actor_of(user), customer=customer, acceptor=acceptor, **kwargs)
+
+
+def error_codes(exc: ValidationError) -> dict[str, list[str]]:
+    return {field: [e.code for e in errors] for field, errors in exc.error_dict.items()}
+
+
+# R1 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "first, last",
+    [("伟", "张"), ("Tom", "O'Brien"), ("Sara", "Ólafsdóttir"), ("A", "B" * 50)],
+)
+def test_r1_names_in_any_script_are_accepted(actor, sales_agent, customer, acceptor, first, last):
+    confirmation = record(actor, sales_agent, customer, acceptor(first_name=first, last_name=last))
+    confirmation.refresh_from_db()
+    assert (confirmation.first_name, confirmation.last_name) == (first, last)
+
+
+def test_r1_names_and_email_are_trimmed(actor, sales_agent, customer, acceptor):
+    confirmation = record(
+        actor,
+        sales_agent,
+        customer,
+        acceptor(first_name="  Ada ", last_name=" Lovelace  ", email=" a@b.example "),
+    )
+    assert (confirmation.first_name, confirmation.last_name, confirmation.email) == (
+        "Ada",
+        "Lovelace",
+        "a@b.example",
+    )
+
+
+def test_r1_blank_after_trim_is_missing(actor, sales_agent, customer, acceptor):
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(first_name="   ", last_name="\t", email=" "))
+    assert error_codes(caught.value) == {
+        "first_name": ["required"],
+        "last_name": ["required"],
+        "email": ["required"],
+    }
+    assert not Confirmation.objects.exists()
+
+
+def test_r1_name_longer_than_50_characters_is_refused(actor, sales_agent, customer, acceptor):
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(first_name="张" * 51))
+    assert error_codes(caught.value) == {"first_name": ["max_length"]}
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "ada@", "a" * 250 + "@example.com"])
+def test_r1_invalid_email_is_refused(actor, sales_agent, customer, acceptor, email):
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(email=email))
+    assert "email" in caught.value.error_dict
+    assert not Confirmation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "country, raw, stored",
+    [("US", "(425) 555-0100", "+14255550100"), ("CN", "138 0013 8000", "+8613800138000"), ("US", "", "")],
+)
+def test_r1_phone_valid_for_the_customers_country_is_stored_in_e164(
+    actor, sales_agent, partner, acceptor, country, raw, stored
+):
+    customer = CustomerFactory(partner=partner, country=country)
+    confirmation = record(actor, sales_agent, customer, acceptor(phone_number=raw))
+    confirmation.refresh_from_db()
+    assert str(confirmation.phone_number or "") == stored
+
+
+@pytest.mark.parametrize(
+    "country, raw, code",
+    [
+        ("CN", "12345", "invalid_phone"),
+        ("US", "+49 30 901820", "phone_country"),
+        ("US", "call me", "invalid_phone"),
+    ],
+)
+def test_r1_phone_invalid_for_the_customers_country_is_refused(
+    actor, sales_agent, partner, acceptor, country, raw, code
+):
+    customer = CustomerFactory(partner=partner, country=country)
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(phone_number=raw))
+    assert error_codes(caught.value) == {"phone_number": [code]}
+
+
+def test_r1_missing_date_is_refused(actor, sales_agent, customer, acceptor):
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(date_agreed=None))
+    assert error_codes(caught.value) == {"date_agreed": ["required"]}
+
+
+# R2 ---------------------------------------------------------------------------
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 24, 23, 0, tzinfo=datetime.UTC), tick=False)
+def test_r2_shanghai_user_at_7am_may_enter_local_today_while_utc_is_still_yesterday(
+    actor, partner, customer, acceptor
+):
+    user = UserFactory(partner=partner, role="Sales agent", time_zone="Asia/Shanghai")
+    confirmation = record(actor, user, customer, acceptor(date_agreed=datetime.date(2024, 11, 25)))
+    assert confirmation.date_agreed == datetime.date(2024, 11, 25)
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 24, 23, 0, tzinfo=datetime.UTC), tick=False)
+def test_r2_same_instant_a_utc_user_may_not_enter_the_25th(actor, sales_agent, customer, acceptor):
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(date_agreed=datetime.date(2024, 11, 25)))
+    assert error_codes(caught.value) == {"date_agreed": ["future_date"]}
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_r2_los_angeles_user_entering_tomorrow_is_refused(actor, partner, customer, acceptor):
+    user = UserFactory(partner=partner, role="Sales agent", time_zone="America/Los_Angeles")
+    with pytest.raises(ValidationError) as caught:
+        record(actor, user, customer, acceptor(date_agreed=datetime.date(2024, 11, 26)))
+    assert error_codes(caught.value) == {"date_agreed": ["future_date"]}
+    assert "America/Los_Angeles" in caught.value.error_dict["date_agreed"][0].message % (
+        caught.value.error_dict["date_agreed"][0].params
+    )
+    assert not Confirmation.objects.exists()
+
+
+def test_r2_date_before_the_templates_publication_is_refused(actor, sales_agent, customer, acceptor):
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(date_agreed=datetime.date(2019, 9, 30)))
+    assert error_codes(caught.value) == {"date_agreed": ["before_publication"]}
+    assert record(actor, sales_agent, customer, acceptor(date_agreed=datetime.date(2019, 10, 1)))
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_r2_aware_datetime_later_than_now_is_refused(actor, sales_agent, customer, acceptor):
+    later = datetime.datetime(2024, 11, 25, 10, 30, tzinfo=datetime.UTC)
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(date_agreed=later))
+    assert error_codes(caught.value) == {"date_agreed": ["future_date"]}
+
+
+# R3, R4 -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role_user", ["helpdesk_agent", "billing_admin", "staff_user"])
+def test_r3_only_admin_and_sales_agents_may_confirm(request, actor, customer, acceptor, role_user):
+    user = request.getfixturevalue(role_user)
+    assert isinstance(confirm_refusal(user), ConfirmNotAllowed)
+    with pytest.raises(ConfirmNotAllowed):
+        record(actor, user, customer, acceptor())
+    assert not Confirmation.objects.exists()
+
+
+@pytest.mark.parametrize("role_user", ["admin_agent", "sales_agent"])
+def test_r3_admin_and_sales_agents_may_confirm(request, actor, customer, acceptor, role_user):
+    user = request.getfixturevalue(role_user)
+    assert confirm_refusal(user) is None
+    assert record(actor, user, customer, acceptor()).recorded_by == user
+
+
+def test_r4_reseller_is_told_to_ask_the_indirect_provider_and_nothing_is_recorded(
+    actor, reseller_agent, reseller_partner, acceptor
+):
+    customer = CustomerFactory(partner=reseller_partner)
+    with pytest.raises(ResellerCannotConfirm) as caught:
+        record(actor, reseller_agent, customer, acceptor())
+    assert "indirect provider" in str(caught.value)
+    assert not Confirmation.objects.exists()
+    customer.refresh_from_db()
+    assert customer.current_confirmation_id is None
+
+
+# R5 -----------------------------------------------------------------------------
+
+
+def test_r5_confirmation_cannot_be_saved_again(actor, sales_agent, customer, acceptor):
+    confirmation = record(actor, sales_agent, customer, acceptor())
+    confirmation.first_name = "Eve"
+    with pytest.raises(ConfirmationImmutable):
+        confirmation.save()
+    assert Confirmation.objects.get().first_name == "Ada"
+
+
+def test_r5_confirmation_cannot_be_deleted(actor, sales_agent, customer, acceptor):
+    confirmation = record(actor, sales_agent, customer, acceptor())
+    with pytest.raises(ConfirmationImmutable):
+        confirmation.delete()
+    with pytest.raises(ConfirmationImmutable):
+        Confirmation.objects.filter(pk=confirmation.pk).update(first_name="Eve")
+    with pytest.raises(ConfirmationImmutable):
+        Confirmation.objects.all().delete()
+    assert Confirmation.objects.get().first_name == "Ada"
+
+
+def test_r5_newer_confirmation_becomes_current_and_older_stays_as_history(
+    actor, sales_agent, customer, acceptor
+):
+    first = record(actor, sales_agent, customer, acceptor())
+    second = record(actor, sales_agent, customer, acceptor(first_name="Grace", email="grace@example.com"))
+    customer.refresh_from_db()
+    assert customer.current_confirmation == second
+    assert list(confirmation_history(customer=customer)) == [second, first]
+
+
+# R6 -----------------------------------------------------------------------------
+
+
+def test_r6_same_acceptor_as_the_current_confirmation_is_refused_and_nothing_stored(
+    actor, sales_agent, customer, acceptor
+):
+    record(actor, sales_agent, customer, acceptor(phone_number="425 555 0100"))
+    with pytest.raises(ValidationError) as caught:
+        record(
+            actor,
+            sales_agent,
+            customer,
+            acceptor(
+                email="ADA@example.com", phone_number="+1 425-555-0100", date_agreed=datetime.date(2024, 2, 1)
+            ),
+        )
+    assert caught.value.code == "duplicate"
+    assert Confirmation.objects.count() == 1
+
+
+def test_r6_a_different_phone_number_is_a_new_confirmation(actor, sales_agent, customer, acceptor):
+    record(actor, sales_agent, customer, acceptor())
+    record(actor, sales_agent, customer, acceptor(phone_number="425 555 0100"))
+    assert Confirmation.objects.count() == 2
+
+
+# R7 -----------------------------------------------------------------------------
+
+
+def test_r7_latest_mca_template_is_used(actor, sales_agent, customer, acceptor):
+    newer = AgreementTemplate.objects.create(
+        template_id=uuid.uuid4(),
+        agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+        agreement_link="https://aka.ms/customeragreement",
+        version_rank=1,
+        published_on=datetime.date(2023, 1, 1),
+    )
+    assert template_latest_mca() == newer
+    confirmation = record(actor, sales_agent, customer, acceptor())
+    assert confirmation.template == newer
+    assert confirmation.agreement_type == AgreementType.MICROSOFT_CUSTOMER_AGREEMENT
+
+
+def test_r7_retired_cloud_agreement_template_is_refused(actor, sales_agent, customer, acceptor):
+    retired = AgreementTemplate.objects.get(template_id=CLOUD_AGREEMENT_TEMPLATE_ID)
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(), template=retired)
+    assert error_codes(caught.value) == {"template": ["template_retired"]}
+    assert not Confirmation.objects.exists()
+
+
+# R10 ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cloud", ["china", "germany", "usgov"])
+def test_r10_outside_the_public_cloud_nothing_is_recorded(
+    actor, sales_agent, customer, acceptor, settings, cloud
+):
+    settings.PORTAL_CLOUD = cloud
+    with pytest.raises(AgreementsUnavailable):
+        record(actor, sales_agent, customer, acceptor())
+    assert not Confirmation.objects.exists()
+
+
+# R12, R13, R15 --------------------------------------------------------------------
+
+
+def test_r12_another_partners_customer_cannot_be_confirmed(actor, other_agent, customer, acceptor):
+    with pytest.raises(customer.DoesNotExist):
+        record(actor, other_agent, customer, acceptor())
+    assert not Confirmation.objects.exists()
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_r13_who_when_channel_ip_and_user_agent_are_stored(sales_agent, customer, acceptor, actor):
+    confirmation = confirmation_record(
+        actor=actor(sales_agent, client_ip="198.51.100.4", user_agent="Mozilla/5.0 Test"),
+        customer=customer,
+        acceptor=acceptor(),
+        channel=ConfirmationChannel.ACCOUNT_INFO,
+    )
+    confirmation.refresh_from_db()
+    assert confirmation.recorded_by == sales_agent
+    assert confirmation.recorded_at == datetime.datetime(2024, 11, 25, 10, 0, tzinfo=datetime.UTC)
+    assert confirmation.channel == ConfirmationChannel.ACCOUNT_INFO
+    assert confirmation.client_ip == "198.51.100.4"
+    assert confirmation.user_agent == "Mozilla/5.0 Test"
+
+
+def test_r15_same_idempotency_key_twice_records_once(actor, sales_agent, customer, acceptor):
+    key = uuid.uuid4()
+    first = record(actor, sales_agent, customer, acceptor(), idempotency_key=key)
+    again = record(actor, sales_agent, customer, acceptor(), idempotency_key=key)
+    assert first.pk == again.pk
+    assert Confirmation.objects.count() == 1

@@ -1,0 +1,144 @@
+"""F2: Account info → Update → acceptor's details and date → Save and continue."""
+
+import datetime
+import uuid
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from agreements.models import Confirmation, ConfirmationChannel
+from customers.models import Customer
+from tests.factories import CustomerFactory, UserFactory, confirmed_customer
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "first_name": "Grace",
+    "last_name": "O'Brien",
+    "email": "grace@example.com",
+    "phone_number": "",
+    "date_agreed": "2024-11-20",
+}
+
+
+def confirm_url(customer):
+    return reverse("agreements:confirm", kwargs={"tenant_id": customer.tenant_id})
+
+
+def test_f2_form_shows_the_labels_and_starts_from_the_primary_contact(client, sales_agent, customer):
+    client.force_login(sales_agent)
+    response = client.get(confirm_url(customer))
+    content = response.content.decode()
+    for label in (
+        "Microsoft Customer Agreement",
+        "First name",
+        "Last name",
+        "Email address",
+        "Phone number (optional)",
+        "Agreement acceptance date",
+        "Save and continue",
+    ):
+        assert label in content, label
+    assert response.context["form"].initial["first_name"] == customer.contact_first_name
+
+
+def test_f2_save_and_continue_records_the_confirmation_and_returns_to_account_info(
+    client, sales_agent, customer
+):
+    client.force_login(sales_agent)
+    response = client.post(confirm_url(customer), FORM)
+    assert response.status_code == 302
+    assert response["Location"] == customer.get_absolute_url()
+    customer.refresh_from_db()
+    confirmation = customer.current_confirmation
+    assert (confirmation.first_name, confirmation.last_name) == ("Grace", "O'Brien")
+    assert confirmation.channel == ConfirmationChannel.ACCOUNT_INFO
+    assert confirmation.recorded_by == sales_agent
+    follow = client.get(response["Location"])
+    assert "The confirmation for Contoso Customer was saved." in follow.content.decode()
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_f2_r2_future_date_rerenders_with_everything_typed(client, partner, customer):
+    user = UserFactory(partner=partner, role="Sales agent", time_zone="America/Los_Angeles")
+    client.force_login(user)
+    data = {**FORM, "first_name": "张", "phone_number": "(425) 555-0100", "date_agreed": "2024-11-26"}
+    response = client.post(confirm_url(customer), data)
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["date_agreed"]
+    content = response.content.decode()
+    for typed in (
+        'value="张"',
+        'value="O&#x27;Brien"',
+        'value="grace@example.com"',
+        'value="(425) 555-0100"',
+        'value="2024-11-26"',
+    ):
+        assert typed in content, typed
+    assert "cannot be later than today" in content
+    assert not Confirmation.objects.exists()
+
+
+def test_f2_r1_empty_form_rerenders_with_a_message_per_field(client, sales_agent, customer):
+    client.force_login(sales_agent)
+    response = client.post(confirm_url(customer), {})
+    assert response.status_code == 200
+    assert {"first_name", "last_name", "email", "date_agreed"} <= set(response.context["form"].errors)
+
+
+def test_f2_r6_same_acceptor_as_current_is_refused_with_a_message(client, sales_agent, customer):
+    client.force_login(sales_agent)
+    client.post(confirm_url(customer), FORM)
+    response = client.post(confirm_url(customer), {**FORM, "date_agreed": "2024-11-21"})
+    assert response.status_code == 200
+    assert "already has this acceptor" in response.content.decode()
+    assert Confirmation.objects.count() == 1
+
+
+def test_r15_f2_posted_twice_records_once(client, sales_agent, customer):
+    client.force_login(sales_agent)
+    data = {**FORM, "idempotency_key": str(uuid.uuid4())}
+    first = client.post(confirm_url(customer), data)
+    again = client.post(confirm_url(customer), data)
+    assert first.status_code == again.status_code == 302
+    assert Confirmation.objects.count() == 1
+
+
+@pytest.mark.parametrize("role_user", ["helpdesk_agent", "billing_admin"])
+def test_r3_helpdesk_and_billing_get_403_on_the_form(request, client, customer, role_user):
+    client.force_login(request.getfixturevalue(role_user))
+    assert client.get(confirm_url(customer)).status_code == 403
+    assert client.post(confirm_url(customer), FORM).status_code == 403
+    assert not Confirmation.objects.exists()
+
+
+def test_r4_reseller_gets_403_with_ask_your_indirect_provider(client, reseller_agent, reseller_partner):
+    customer = CustomerFactory(partner=reseller_partner)
+    client.force_login(reseller_agent)
+    response = client.get(confirm_url(customer))
+    assert response.status_code == 403
+    assert "Ask your indirect provider" in response.content.decode()
+    assert client.post(confirm_url(customer), FORM).status_code == 403
+    assert not Confirmation.objects.exists()
+
+
+def test_r10_f2_form_is_not_offered_outside_the_public_cloud(client, sales_agent, customer, settings):
+    settings.PORTAL_CLOUD = "germany"
+    client.force_login(sales_agent)
+    response = client.get(confirm_url(customer))
+    assert "Agreements are not available in this cloud." in response.content.decode()
+    assert "Save and continue" not in response.content.decode()
+    client.post(confirm_url(customer), FORM)
+    assert not Confirmation.objects.exists()
+
+
+def test_f2_new_confirmation_becomes_current_on_account_info(client, admin_agent, partner):
+    customer = confirmed_customer(partner=partner)
+    old = customer.current_confirmation
+    client.force_login(admin_agent)
+    client.post(confirm_url(customer), FORM)
+    customer = Customer.objects.get(pk=customer.pk)
+    assert customer.current_confirmation != old
+    history = client.get(customer.get_absolute_url()).context["history"]
+    assert [c.pk for c in history] == [customer.current_confirmation_id, old.pk]

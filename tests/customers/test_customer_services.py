@@ -1,0 +1,145 @@
+"""customer_create, customer_update, customer_validate and the selectors (F1, R1, R12, R13, R15)."""
+
+import datetime
+import uuid
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+
+from agreements.models import Confirmation, ConfirmationChannel
+from customers.models import AgreementStatus, Channel, Customer
+from customers.selectors import customer_get, customer_list, customer_status_counts
+from customers.services import customer_create, customer_update, customer_validate
+from tests.factories import CustomerFactory, confirmed_customer
+
+pytestmark = pytest.mark.django_db
+
+DETAILS = {
+    "company_name": "Wingtip Toys",
+    "domain": "WingtipToys",
+    "email": "billing@wingtip.example",
+    "address_line1": "1 Wing Street",
+    "city": "Seattle",
+    "country": "US",
+    "contact_first_name": "Wanda",
+    "contact_last_name": "Tip",
+    "contact_email": "wanda@wingtip.example",
+    "contact_phone": "(425) 555-0100",
+}
+
+
+def test_f1_customer_and_confirmation_are_created_together(actor, sales_agent, acceptor):
+    customer = customer_create(actor=actor(sales_agent), acceptor=acceptor(), **DETAILS)
+    assert customer.domain == "wingtiptoys.onmicrosoft.com"
+    assert customer.partner == sales_agent.partner
+    assert customer.created_by == sales_agent
+    assert customer.created_channel == Channel.WEB
+    assert customer.agreement_status == AgreementStatus.CONFIRMED
+    assert customer.current_confirmation.channel == ConfirmationChannel.NEW_CUSTOMER
+    assert str(customer.contact_phone) == "+14255550100"
+
+
+def test_f1_refused_confirmation_leaves_no_customer(actor, sales_agent, acceptor):
+    future = datetime.date.today() + datetime.timedelta(days=2)
+    with pytest.raises(ValidationError) as caught:
+        customer_create(actor=actor(sales_agent), acceptor=acceptor(date_agreed=future), **DETAILS)
+    assert "date_agreed" in caught.value.error_dict
+    assert not Customer.objects.exists()
+    assert not Confirmation.objects.exists()
+
+
+def test_f1_duplicate_domain_is_refused(actor, sales_agent, other_agent):
+    customer_create(actor=actor(sales_agent), **DETAILS)
+    with pytest.raises(ValidationError) as caught:
+        customer_create(actor=actor(other_agent), **{**DETAILS, "domain": "wingtiptoys.onmicrosoft.com"})
+    assert list(caught.value.error_dict) == ["domain"]
+    assert Customer.objects.count() == 1
+
+
+def test_r1_contact_phone_must_suit_the_customers_country(actor, sales_agent):
+    with pytest.raises(ValidationError) as caught:
+        customer_create(actor=actor(sales_agent), **{**DETAILS, "country": "CN", "contact_phone": "12345"})
+    assert [e.code for e in caught.value.error_dict["contact_phone"]] == ["invalid_phone"]
+
+
+def test_f1_validate_reports_every_error_and_stores_nothing(actor, sales_agent):
+    with pytest.raises(ValidationError) as caught:
+        customer_validate(
+            actor=actor(sales_agent),
+            **{**DETAILS, "company_name": "  ", "domain": "bad domain!", "contact_phone": "x"},
+        )
+    assert {"company_name", "domain", "contact_phone"} <= set(caught.value.error_dict)
+    assert not Customer.objects.exists()
+
+
+@pytest.mark.parametrize("role_user", ["helpdesk_agent", "billing_admin", "staff_user"])
+def test_r3_only_admin_and_sales_agents_create_customers(request, actor, role_user):
+    with pytest.raises(PermissionDenied):
+        customer_create(actor=actor(request.getfixturevalue(role_user)), **DETAILS)
+    assert not Customer.objects.exists()
+
+
+def test_r15_same_idempotency_key_creates_one_customer_and_one_confirmation(actor, sales_agent, acceptor):
+    key = uuid.uuid4()
+    first = customer_create(actor=actor(sales_agent), acceptor=acceptor(), idempotency_key=key, **DETAILS)
+    again = customer_create(actor=actor(sales_agent), acceptor=acceptor(), idempotency_key=key, **DETAILS)
+    assert first.pk == again.pk
+    assert Customer.objects.count() == 1
+    assert Confirmation.objects.count() == 1
+
+
+@pytest.mark.parametrize("role_user", ["admin_agent", "sales_agent", "helpdesk_agent"])
+def test_customer_update_by_agents_who_may_edit(request, actor, partner, role_user):
+    customer = CustomerFactory(partner=partner, country="GB")
+    updated = customer_update(
+        actor=actor(request.getfixturevalue(role_user)),
+        customer=customer,
+        company_name=" Tailspin Toys ",
+        contact_phone="020 7946 0958",
+    )
+    assert updated.company_name == "Tailspin Toys"
+    assert str(updated.contact_phone) == "+442079460958"
+    assert updated.history.count() == 2  # R13: the change is in the history
+
+
+def test_customer_update_refused_for_billing_admin_and_another_partner(
+    actor, partner, billing_admin, other_agent
+):
+    customer = CustomerFactory(partner=partner)
+    for user in (billing_admin, other_agent):
+        with pytest.raises(PermissionDenied):
+            customer_update(actor=actor(user), customer=customer, company_name="Hijacked")
+    customer.refresh_from_db()
+    assert customer.company_name != "Hijacked"
+
+
+def test_customer_update_cannot_change_the_domain(actor, admin_agent):
+    customer = CustomerFactory(partner=admin_agent.partner)
+    with pytest.raises(ValidationError) as caught:
+        customer_update(actor=actor(admin_agent), customer=customer, domain="other")
+    assert [e.code for e in caught.value.error_dict["domain"]] == ["immutable"]
+
+
+def test_customer_update_by_staff_for_the_admin(actor, staff_user, partner):
+    customer = CustomerFactory(partner=partner)
+    assert customer_update(actor=actor(staff_user), customer=customer, city="Redmond").city == "Redmond"
+
+
+def test_customer_list_searches_by_company_domain_or_tenant_id_and_filters_by_status(admin_agent, partner):
+    plain = CustomerFactory(partner=partner, company_name="Adatum", domain="adatum.onmicrosoft.com")
+    confirmed = confirmed_customer(partner=partner, company_name="Fabrikam", domain="fab.onmicrosoft.com")
+    CustomerFactory(company_name="Adatum elsewhere")  # another partner's
+    assert list(customer_list(user=admin_agent, q="adat")) == [plain]
+    assert list(customer_list(user=admin_agent, q="fab.onmicrosoft")) == [confirmed]
+    assert list(customer_list(user=admin_agent, q=str(confirmed.tenant_id))) == [confirmed]
+    assert list(customer_list(user=admin_agent, status="confirmed")) == [confirmed]
+    assert list(customer_list(user=admin_agent, status="required")) == [plain]
+    assert customer_status_counts(user=admin_agent) == {"confirmed": 1, "required": 1}
+
+
+def test_r12_customer_get_of_another_partners_customer_is_404(admin_agent, other_agent, partner):
+    customer = CustomerFactory(partner=partner)
+    assert customer_get(user=admin_agent, tenant_id=customer.tenant_id) == customer
+    with pytest.raises(Http404):
+        customer_get(user=other_agent, tenant_id=customer.tenant_id)

@@ -1,0 +1,432 @@
+"""Customer screens: the list, the F1 wizard, Account info (F4) and the edit form."""
+
+import datetime
+import uuid
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from agreements.models import Confirmation, ConfirmationChannel
+from customers.models import Customer
+from tests.factories import ConfirmationFactory, CustomerFactory, UserFactory, confirmed_customer
+
+pytestmark = pytest.mark.django_db
+
+STEP1 = {
+    "company_name": "Wingtip Toys",
+    "domain": "wingtiptoys",
+    "email": "billing@wingtip.example",
+    "address_line1": "1 Wing Street",
+    "address_line2": "",
+    "city": "Seattle",
+    "state": "WA",
+    "postal_code": "98052",
+    "country": "US",
+    "contact_first_name": "Wanda",
+    "contact_last_name": "O'Tip",
+    "contact_email": "wanda@wingtip.example",
+    "contact_phone": "(425) 555-0100",
+    "accepted": "on",
+    "date_agreed": "2024-11-20",
+}
+
+
+def signed_in(client, user):
+    client.force_login(user)
+    return client
+
+
+def post_new(client, data, action="next"):
+    return client.post(reverse("customers:new"), {**data, "action": action})
+
+
+# Customer list ------------------------------------------------------------------
+
+
+def test_customer_list_links_each_row_to_account_info_with_a_status_badge(client, admin_agent, partner):
+    customer = confirmed_customer(partner=partner, company_name="Adatum")
+    content = signed_in(client, admin_agent).get(reverse("customers:list")).content.decode()
+    assert f'href="{customer.get_absolute_url()}"' in content
+    assert "status-confirmed" in content
+    assert reverse("customers:new") in content
+
+
+def test_customer_list_has_no_new_customer_button_without_the_permission(client, billing_admin):
+    content = signed_in(client, billing_admin).get(reverse("customers:list")).content.decode()
+    assert reverse("customers:new") not in content
+
+
+def test_customer_list_search_status_filter_and_pages_keep_the_query(client, admin_agent, partner):
+    CustomerFactory.create_batch(30, partner=partner, company_name=factory_name())
+    confirmed_customer(partner=partner, company_name="Zeta Confirmed")
+    signed_in(client, admin_agent)
+    response = client.get(reverse("customers:list"), {"q": "Findme", "status": "required"})
+    assert len(response.context["customers"]) == 25
+    assert response.context["paginator"].count == 30
+    assert "q=Findme&amp;status=required&amp;page=2" in response.content.decode()
+    page2 = client.get(reverse("customers:list"), {"q": "Findme", "status": "required", "page": 2})
+    assert len(page2.context["customers"]) == 5
+    confirmed = client.get(reverse("customers:list"), {"status": "confirmed"})
+    assert [c.company_name for c in confirmed.context["customers"]] == ["Zeta Confirmed"]
+
+
+def factory_name():
+    import factory
+
+    return factory.Sequence(lambda n: f"Findme {n:03d}")
+
+
+@pytest.mark.parametrize(
+    "query", [{"page": "999"}, {"page": "abc"}, {"status": "nonsense", "q": "%' OR 1=1"}]
+)
+def test_r14_odd_list_queries_never_answer_500(client, admin_agent, query):
+    response = signed_in(client, admin_agent).get(reverse("customers:list"), query)
+    assert response.status_code in (200, 404)
+
+
+def test_customer_list_query_count_is_the_same_for_1_and_50_customers(
+    client, admin_agent, partner, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    signed_in(client, admin_agent)
+    confirmed_customer(partner=partner)
+    with CaptureQueriesContext(connection) as one:
+        client.get(reverse("customers:list"))
+    for _ in range(49):
+        confirmed_customer(partner=partner)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(reverse("customers:list"))
+    assert len(response.context["customers"]) == 25
+    assert len(one) == len(fifty)
+    with django_assert_num_queries(len(one)):
+        client.get(reverse("customers:list"), {"status": "confirmed"})
+
+
+def test_customer_list_page_count_is_a_plain_count_without_joins(client, admin_agent, partner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    signed_in(client, admin_agent)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("customers:list"), {"status": "confirmed"})
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert counts and all("JOIN" not in sql.upper() for sql in counts)
+
+
+# F1 -----------------------------------------------------------------------------
+
+
+def test_f1_step1_shows_the_account_info_form_with_the_mca_section(client, sales_agent):
+    content = signed_in(client, sales_agent).get(reverse("customers:new")).content.decode()
+    for label in (
+        "New customer",
+        "Account info",
+        "Microsoft Customer Agreement",
+        "Customer has accepted the latest Microsoft Customer Agreement",
+        "Agreement acceptance date",
+        "Update",
+        "First name",
+        "Last name",
+        "Email address",
+        "Phone number (optional)",
+        "Next",
+    ):
+        assert label in content, label
+
+
+def test_f1_next_with_errors_rerenders_everything_typed_with_a_message_per_field(client, sales_agent):
+    data = {**STEP1, "company_name": "  ", "contact_email": "not-an-email", "accepted": ""}
+    response = post_new(signed_in(client, sales_agent), data)
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert {"company_name", "contact_email", "accepted"} <= set(form.errors)
+    content = response.content.decode()
+    assert 'value="not-an-email"' in content
+    assert 'value="wingtiptoys"' in content
+    assert "O&#x27;Tip" in content
+    assert not Customer.objects.exists()
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 24, 23, 0, tzinfo=datetime.UTC), tick=False)
+def test_f1_r2_future_date_is_reported_on_step1_at_next(client, partner):
+    user = UserFactory(partner=partner, role="Sales agent", time_zone="America/Los_Angeles")
+    response = post_new(signed_in(client, user), {**STEP1, "date_agreed": "2024-11-25"})
+    assert response.status_code == 200
+    assert "date_agreed" in response.context["form"].errors
+    assert "America/Los_Angeles" in response.content.decode()
+    assert 'value="2024-11-25"' in response.content.decode()
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 24, 23, 0, tzinfo=datetime.UTC), tick=False)
+def test_f1_r2_shanghai_agent_may_enter_local_today(client, partner):
+    user = UserFactory(partner=partner, role="Sales agent", time_zone="Asia/Shanghai")
+    response = post_new(signed_in(client, user), {**STEP1, "date_agreed": "2024-11-25"}, action="create")
+    assert response.status_code == 302
+    assert Customer.objects.get().current_confirmation.date_agreed == datetime.date(2024, 11, 25)
+
+
+def test_f1_next_shows_the_review_and_back_keeps_every_value(client, sales_agent):
+    signed_in(client, sales_agent)
+    review = post_new(client, STEP1)
+    content = review.content.decode()
+    assert review.status_code == 200
+    assert "Create customer" in content
+    assert "wingtiptoys.onmicrosoft.com" in content
+    assert "+14255550100" not in content or "(425) 555-0100" in content
+    assert "Wanda" in content
+    assert not Customer.objects.exists()
+    back = post_new(client, STEP1, action="edit")
+    form = back.context["form"]
+    assert form.data["company_name"] == "Wingtip Toys"
+    assert 'value="Wingtip Toys"' in back.content.decode()
+    assert 'value="2024-11-20"' in back.content.decode()
+
+
+def test_f1_create_makes_customer_and_confirmation_from_the_primary_contact(client, sales_agent):
+    response = post_new(signed_in(client, sales_agent), STEP1, action="create")
+    customer = Customer.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == customer.get_absolute_url()
+    confirmation = customer.current_confirmation
+    assert (confirmation.first_name, confirmation.last_name, confirmation.email) == (
+        "Wanda",
+        "O'Tip",
+        "wanda@wingtip.example",
+    )
+    assert str(confirmation.phone_number) == "+14255550100"
+    assert confirmation.channel == ConfirmationChannel.NEW_CUSTOMER
+    assert confirmation.client_ip == "127.0.0.1"
+
+
+def test_f1_update_records_someone_else_as_acceptor(client, sales_agent):
+    data = {
+        **STEP1,
+        "acceptor_update": "on",
+        "acceptor_first_name": "伟",
+        "acceptor_last_name": "张",
+        "acceptor_email": "zhang.wei@wingtip.example",
+        "acceptor_phone": "",
+    }
+    post_new(signed_in(client, sales_agent), data, action="create")
+    confirmation = Confirmation.objects.get()
+    assert (confirmation.first_name, confirmation.last_name) == ("伟", "张")
+    assert confirmation.phone_number == ""
+
+
+def test_f1_update_without_the_acceptors_names_is_refused_with_messages(client, sales_agent):
+    response = post_new(signed_in(client, sales_agent), {**STEP1, "acceptor_update": "on"})
+    assert {"acceptor_first_name", "acceptor_last_name", "acceptor_email"} <= set(
+        response.context["form"].errors
+    )
+
+
+def test_f1_acceptor_phone_invalid_for_the_country_is_shown_next_to_the_field(client, sales_agent):
+    data = {
+        **STEP1,
+        "acceptor_update": "on",
+        "acceptor_first_name": "Ann",
+        "acceptor_last_name": "Other",
+        "acceptor_email": "ann@wingtip.example",
+        "acceptor_phone": "12",
+    }
+    response = post_new(signed_in(client, sales_agent), data)
+    assert list(response.context["form"].errors) == ["acceptor_phone"]
+
+
+def test_r15_f1_create_posted_twice_makes_one_customer_and_one_confirmation(client, sales_agent):
+    signed_in(client, sales_agent)
+    key = str(uuid.uuid4())
+    first = post_new(client, {**STEP1, "idempotency_key": key}, action="create")
+    again = post_new(client, {**STEP1, "idempotency_key": key}, action="create")
+    next_again = post_new(client, {**STEP1, "idempotency_key": key})
+    assert Customer.objects.count() == 1
+    assert Confirmation.objects.count() == 1
+    assert first["Location"] == again["Location"] == next_again["Location"]
+
+
+def test_r15_a_second_tab_with_the_same_domain_creates_nothing_more(client, sales_agent):
+    signed_in(client, sales_agent)
+    post_new(client, {**STEP1, "idempotency_key": str(uuid.uuid4())}, action="create")
+    second = post_new(client, {**STEP1, "idempotency_key": str(uuid.uuid4())}, action="create")
+    assert second.status_code == 200
+    assert "domain" in second.context["form"].errors
+    assert Customer.objects.count() == 1
+
+
+def test_r10_f1_outside_the_public_cloud_creates_the_customer_without_the_mca_section(
+    client, sales_agent, settings
+):
+    settings.PORTAL_CLOUD = "china"
+    signed_in(client, sales_agent)
+    content = client.get(reverse("customers:new")).content.decode()
+    assert "Agreements are not available in this cloud." in content
+    assert "Customer has accepted" not in content
+    response = post_new(
+        client, {k: v for k, v in STEP1.items() if k not in ("accepted", "date_agreed")}, "create"
+    )
+    assert response.status_code == 302
+    assert Customer.objects.get().current_confirmation is None
+    assert not Confirmation.objects.exists()
+
+
+# F4 Account info ------------------------------------------------------------------
+
+
+def test_f4_account_info_shows_the_current_confirmation_and_history_newest_first(
+    client, admin_agent, partner
+):
+    customer = CustomerFactory(partner=partner, company_name="Tailspin")
+    older = ConfirmationFactory(customer=customer, first_name="Sara", last_name="Ólafsdóttir")
+    newer = ConfirmationFactory(
+        customer=customer, first_name="Tom", last_name="O'Brien", recorded_by=admin_agent
+    )
+    Customer.objects.filter(pk=customer.pk).update(current_confirmation=newer)
+    response = signed_in(client, admin_agent).get(customer.get_absolute_url())
+    content = response.content.decode()
+    assert response.context["current"] == newer
+    assert response.context["history"] == [newer, older]
+    assert "A confirmation of the customer's acceptance was provided." in content
+    assert "Recorded by" in content and "Template version" in content and "Channel" in content
+    assert content.index("O&#x27;Brien") < content.index("Ólafsdóttir")
+    assert reverse("agreements:confirm", kwargs={"tenant_id": customer.tenant_id}) in content
+    for tab in ("Account info", "Orders", "Subscriptions", "New order"):
+        assert tab in content
+
+
+def test_f4_required_customer_says_no_confirmation(client, admin_agent, partner):
+    customer = CustomerFactory(partner=partner)
+    content = signed_in(client, admin_agent).get(customer.get_absolute_url()).content.decode()
+    assert "No confirmation of the customer's acceptance has been provided." in content
+    assert "status-required" in content
+
+
+@pytest.mark.parametrize("role_user", ["helpdesk_agent", "billing_admin"])
+def test_r3_helpdesk_and_billing_see_the_status_and_a_note_that_they_cannot_confirm(
+    request, client, partner, role_user
+):
+    customer = confirmed_customer(partner=partner)
+    response = signed_in(client, request.getfixturevalue(role_user)).get(customer.get_absolute_url())
+    content = response.content.decode()
+    assert "status-confirmed" in content
+    assert "Only admin agents and sales agents can confirm" in content
+    assert reverse("agreements:confirm", kwargs={"tenant_id": customer.tenant_id}) not in content
+    assert "New order" not in content
+
+
+def test_r4_reseller_sees_ask_your_indirect_provider(client, reseller_agent, reseller_partner):
+    customer = CustomerFactory(partner=reseller_partner)
+    content = signed_in(client, reseller_agent).get(customer.get_absolute_url()).content.decode()
+    assert "Ask your indirect provider" in content
+
+
+def test_r10_account_info_says_agreements_are_not_available_in_this_cloud(
+    client, admin_agent, partner, settings
+):
+    settings.PORTAL_CLOUD = "usgov"
+    customer = confirmed_customer(partner=partner)
+    content = signed_in(client, admin_agent).get(customer.get_absolute_url()).content.decode()
+    assert "Agreements are not available in this cloud." in content
+    assert reverse("agreements:confirm", kwargs={"tenant_id": customer.tenant_id}) not in content
+
+
+def test_f4_account_info_query_count_is_the_same_for_1_and_50_history_rows(client, admin_agent, partner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    customer = CustomerFactory(partner=partner)
+    ConfirmationFactory(customer=customer, recorded_by=admin_agent)
+    signed_in(client, admin_agent)
+    client.get(customer.get_absolute_url())  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        client.get(customer.get_absolute_url())
+    for _ in range(49):
+        last = ConfirmationFactory(customer=customer, recorded_by=UserFactory(partner=partner))
+    Customer.objects.filter(pk=customer.pk).update(current_confirmation=last)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(customer.get_absolute_url())
+    assert len(response.context["history"]) == 50
+    assert len(one) == len(fifty)
+
+
+# Edit ---------------------------------------------------------------------------
+
+
+def test_helpdesk_agent_edits_the_customers_details(client, helpdesk_agent, partner):
+    customer = CustomerFactory(partner=partner, country="GB")
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+    signed_in(client, helpdesk_agent)
+    assert 'value="' + customer.company_name + '"' in client.get(url).content.decode()
+    data = {**{k: v for k, v in STEP1.items() if k not in ("domain", "accepted", "date_agreed")}}
+    data.update(country="GB", contact_phone="020 7946 0958", company_name="Tailspin Toys")
+    response = client.post(url, data)
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.company_name == "Tailspin Toys"
+    assert str(customer.contact_phone) == "+442079460958"
+
+
+def test_edit_errors_rerender_with_the_typed_values(client, admin_agent, partner):
+    customer = CustomerFactory(partner=partner, country="CN")
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+    data = {k: v for k, v in STEP1.items() if k not in ("domain", "accepted", "date_agreed")}
+    data.update(country="CN", contact_phone="12345", company_name="Fourth Coffee 第四咖啡")
+    response = signed_in(client, admin_agent).post(url, data)
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["contact_phone"]
+    assert "Fourth Coffee 第四咖啡" in response.content.decode()
+    assert 'value="12345"' in response.content.decode()
+
+
+# R12 ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "name, method",
+    [
+        ("customers:detail", "get"),
+        ("customers:edit", "get"),
+        ("customers:edit", "post"),
+        ("agreements:confirm", "get"),
+        ("agreements:confirm", "post"),
+    ],
+)
+def test_r12_another_partners_customer_is_404_in_every_view(client, other_agent, partner, name, method):
+    customer = confirmed_customer(partner=partner)
+    url = reverse(name, kwargs={"tenant_id": customer.tenant_id})
+    response = getattr(signed_in(client, other_agent), method)(url, {})
+    assert response.status_code == 404
+    missing = reverse(name, kwargs={"tenant_id": uuid.uuid4()})
+    assert getattr(client, method)(missing, {}).status_code == 404
+
+
+def test_r4_reseller_creates_the_customer_without_the_mca_section_and_is_told_to_ask_the_provider(
+    client, reseller_agent
+):
+    signed_in(client, reseller_agent)
+    content = client.get(reverse("customers:new")).content.decode()
+    assert "Ask your indirect provider" in content
+    assert "Customer has accepted" not in content
+    response = post_new(client, STEP1, action="create")
+    assert response.status_code == 302
+    assert Customer.objects.get().partner == reseller_agent.partner
+    assert not Confirmation.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"idempotency_key": "not-a-uuid"},
+        {"date_agreed": "2024-13-45"},
+        {"country": "XX"},
+        {"company_name": "x" * 5000},
+        {"acceptor_update": "on", "acceptor_email": "@@"},
+    ],
+)
+def test_r14_tampered_or_odd_f1_input_rerenders_without_a_500(client, sales_agent, changes):
+    response = post_new(signed_in(client, sales_agent), {**STEP1, **changes}, action="create")
+    assert response.status_code == 200
+    assert response.context["form"].errors
+    assert not Customer.objects.exists()
