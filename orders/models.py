@@ -115,7 +115,20 @@ class Subscription(models.Model):
     quantity = models.PositiveIntegerField(_("license count"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    # Who made the last write, through which channel and from where (R13); the
+    # history keeps every earlier one.
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    updated_channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
+    client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -131,3 +144,7 @@ class Subscription(models.Model):
 
     def __str__(self):
         return str(self.offer)
+
+    @property
+    def is_license_based(self) -> bool:
+        return self.offer.is_license_based

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.models import Customer
+from customers.models import Channel, Customer
 from orders.models import Offer, Order, OrderLine, Subscription
 from portal.audit import Actor
 
@@ -17,6 +17,11 @@ AGREEMENT_REQUIRED_MESSAGE = _(
     "Either a partner confirmation of the customer acceptance of the Microsoft Customer "
     "Agreement must be provided or the customer must accept the Microsoft Customer Agreement "
     "before you can complete this purchase."
+)
+
+LICENSE_COUNT_BLOCKED_MESSAGE = _(
+    "The license count cannot change until the customer's acceptance of the "
+    "Microsoft Customer Agreement is confirmed."
 )
 
 
@@ -41,6 +46,15 @@ def agreement_gate_applies() -> bool:
     return settings.PORTAL_CLOUD == "public"
 
 
+def agreement_gate_blocks(customer: Customer) -> bool:
+    """Whether R8/R9 stop orders and license-count changes for this customer right now.
+
+    Views use it to prompt early (F3) or explain (F5); the services re-check under
+    the customer row lock, so the answer here is advice, not the gate.
+    """
+    return agreement_gate_applies() and not customer.is_confirmed
+
+
 def _lock_customer(customer: Customer, user) -> Customer:
     locked = Customer.objects.select_for_update().get(pk=customer.pk)
     if locked.partner_id != user.partner_id:
@@ -49,6 +63,9 @@ def _lock_customer(customer: Customer, user) -> Customer:
 
 
 def _check_quantity(offer: Offer, quantity, field: str) -> int:
+    """The quantity as an int within the offer's bounds; a usage-based offer counts as 1."""
+    if quantity is None and not offer.is_license_based:
+        quantity = 1
     if not isinstance(quantity, int) or isinstance(quantity, bool):
         raise ValidationError({field: ValidationError(_("Enter a whole number."), code="invalid")})
     if quantity < offer.min_quantity or quantity > offer.max_quantity:
@@ -100,7 +117,13 @@ def order_place(
         field = f"line_{index - 1}"
         offer = offers.get(line.offer_id)
         if offer is None or not offer.is_active:
-            errors[field] = [ValidationError(_("Unknown or unavailable offer."), code="unknown_offer")]
+            errors[field] = [
+                ValidationError(
+                    _("The offer %(offer)s is unknown or no longer available."),
+                    code="unknown_offer",
+                    params={"offer": line.offer_id},
+                )
+            ]
             continue
         try:
             quantity = _check_quantity(offer, line.quantity, field)
@@ -116,30 +139,43 @@ def order_place(
     if errors:
         raise ValidationError(errors)
 
-    order = Order.objects.create(
+    user_agent = (actor.user_agent or "")[:512]
+    order = Order(
         customer=customer,
         placed_by=user,
         placed_at=timezone.now(),
         channel=channel,
         client_ip=actor.client_ip,
-        user_agent=(actor.user_agent or "")[:512],
+        user_agent=user_agent,
         idempotency_key=idempotency_key,
     )
+    # The history names the acting user also outside a web request (API, scripts).
+    order._history_user = user
+    order.save()
     OrderLine.objects.bulk_create(
         [OrderLine(order=order, line_item_number=n, offer=offer, quantity=q) for n, offer, q in checked]
     )
     for _number, offer, quantity in checked:
-        Subscription.objects.create(
+        subscription = Subscription(
             customer=customer,
             offer=offer,
             order=order,
+            # R9: usage-based subscriptions have no license count.
             quantity=quantity if offer.is_license_based else None,
+            updated_by=user,
+            updated_channel=channel,
+            client_ip=actor.client_ip,
+            user_agent=user_agent,
         )
+        subscription._history_user = user
+        subscription.save()
     return order
 
 
 @transaction.atomic
-def subscription_set_quantity(*, actor: Actor, subscription: Subscription, quantity: int) -> Subscription:
+def subscription_set_quantity(
+    *, actor: Actor, subscription: Subscription, quantity: int, channel: str = Channel.WEB
+) -> Subscription:
     """Change the license count of a license-based subscription of a Confirmed customer (R9)."""
     user = actor.user
     if not user.has_perm("orders.change_subscription") or user.partner_id is None:
@@ -155,13 +191,14 @@ def subscription_set_quantity(*, actor: Actor, subscription: Subscription, quant
             }
         )
     if agreement_gate_applies() and not customer.is_confirmed:
-        raise AgreementRequired(
-            _(
-                "The license count cannot change until the customer's acceptance of the "
-                "Microsoft Customer Agreement is confirmed."
-            )
-        )
+        raise AgreementRequired(LICENSE_COUNT_BLOCKED_MESSAGE)
     subscription.quantity = _check_quantity(subscription.offer, quantity, "quantity")
-    subscription._change_reason = f"license count set by {user.get_username()}"
-    subscription.save(update_fields=["quantity", "updated_at"])
+    subscription.updated_by = user
+    subscription.updated_channel = channel
+    subscription.client_ip = actor.client_ip
+    subscription.user_agent = (actor.user_agent or "")[:512]
+    subscription._history_user = user
+    subscription.save(
+        update_fields=["quantity", "updated_at", "updated_by", "updated_channel", "client_ip", "user_agent"]
+    )
     return subscription

@@ -1,1 +1,221 @@
-"""Views of the orders app."""
+"""Orders and subscriptions of one customer: lists, F3 (new order with the agreement prompt), F5."""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from agreements.forms import ConfirmationForm
+from agreements.models import ConfirmationChannel
+from agreements.services import (
+    AgreementsUnavailable,
+    ConfirmNotAllowed,
+    confirm_refusal,
+    confirmation_record,
+)
+from customers.models import Channel, Customer
+from customers.selectors import customer_get
+from orders import selectors
+from orders.forms import LicenseCountForm, OrderForm
+from orders.services import (
+    LICENSE_COUNT_BLOCKED_MESSAGE,
+    AgreementRequired,
+    agreement_gate_blocks,
+    order_place,
+    subscription_set_quantity,
+)
+from portal.audit import actor_from_request
+from portal.forms import add_service_errors
+
+ORDERS_PER_PAGE = 25
+CONFIRMATION_PREFIX = "agreement"
+
+
+def _draft_key(customer: Customer) -> str:
+    # Kept in the session (stored in the database), so any app server can continue the order.
+    return f"orders:draft:{customer.tenant_id}"
+
+
+@require_GET
+@permission_required("orders.view_order", raise_exception=True)
+def order_list(request, tenant_id):
+    """The customer's orders, newest first, with their lines."""
+    customer = customer_get(user=request.user, tenant_id=tenant_id)
+    page = Paginator(selectors.order_list(customer=customer), ORDERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "orders/order_list.html",
+        {"customer": customer, "page_obj": page, "orders": page.object_list, "tab": "orders"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("orders.add_order", raise_exception=True)
+def order_new(request, tenant_id):
+    """F3: choose offers and quantities; confirm the agreement first when R8 requires it."""
+    customer = customer_get(user=request.user, tenant_id=tenant_id)
+    offers = list(selectors.offer_list())
+    draft_key = _draft_key(customer)
+    draft = request.session.get(draft_key) or {}
+    confirmation_form = None
+
+    if request.method == "POST":
+        action = request.POST.get("action", "place")
+        if action == "discard":
+            request.session.pop(draft_key, None)
+            return redirect("orders:list", tenant_id=customer.tenant_id)
+        order_form = OrderForm(request.POST, offers=offers)
+        order_form_valid = order_form.is_valid()
+        # Nothing the agent chose is lost, whatever happens next (F3).
+        request.session[draft_key] = order_form.draft()
+        if action == "confirm":
+            if not agreement_gate_blocks(customer):
+                return redirect("orders:new", tenant_id=customer.tenant_id)
+            confirmation_form = ConfirmationForm(request.POST, prefix=CONFIRMATION_PREFIX)
+            if confirmation_form.is_valid():
+                try:
+                    confirmation_record(
+                        actor=actor_from_request(request),
+                        customer=customer,
+                        acceptor=confirmation_form.acceptor(),
+                        channel=ConfirmationChannel.ORDER_PROMPT,
+                        idempotency_key=confirmation_form.cleaned_data.get("idempotency_key"),
+                    )
+                except ValidationError as exc:
+                    add_service_errors(confirmation_form, exc)
+                except (ConfirmNotAllowed, AgreementsUnavailable) as exc:
+                    confirmation_form.add_error(None, str(exc))
+                except Customer.DoesNotExist:
+                    raise Http404 from None
+                else:
+                    messages.success(
+                        request,
+                        _("The customer's acceptance is confirmed. Review the order and place it."),
+                    )
+                    return redirect("orders:new", tenant_id=customer.tenant_id)
+        elif order_form_valid:
+            lines, fields = order_form.line_items()
+            try:
+                order = order_place(
+                    actor=actor_from_request(request),
+                    customer=customer,
+                    lines=lines,
+                    channel=Channel.WEB,
+                    idempotency_key=order_form.cleaned_data.get("idempotency_key"),
+                )
+            except AgreementRequired as exc:
+                order_form.add_error(None, str(exc))
+            except ValidationError as exc:
+                add_service_errors(
+                    order_form, exc, field_map={f"line_{i}": name for i, name in enumerate(fields)}
+                )
+            except Customer.DoesNotExist:
+                raise Http404 from None
+            else:
+                request.session.pop(draft_key, None)
+                messages.success(request, _("Order %(id)s was placed.") % {"id": order.pk})
+                return redirect("orders:list", tenant_id=customer.tenant_id)
+    elif draft:
+        # Back from the confirmation prompt: the same choices, shown as typed, with a fresh key (R15).
+        order_form = OrderForm({**draft, "idempotency_key": str(uuid.uuid4())}, offers=offers)
+    else:
+        order_form = OrderForm(offers=offers)
+
+    prompt = agreement_gate_blocks(customer)
+    refusal = confirm_refusal(request.user) if prompt else None
+    if prompt and refusal is None and confirmation_form is None:
+        confirmation_form = ConfirmationForm(
+            prefix=CONFIRMATION_PREFIX,
+            initial={
+                "first_name": customer.contact_first_name,
+                "last_name": customer.contact_last_name,
+                "email": customer.contact_email,
+                "phone_number": customer.contact_phone or "",
+            },
+        )
+    return render(
+        request,
+        "orders/order_form.html",
+        {
+            "customer": customer,
+            "form": order_form,
+            "confirmation_form": confirmation_form if prompt and refusal is None else None,
+            "prompt": prompt,
+            "refusal": refusal,
+            "tab": "orders",
+        },
+    )
+
+
+@require_GET
+@permission_required("orders.view_subscription", raise_exception=True)
+def subscription_list(request, tenant_id):
+    """F5: the customer's subscriptions and their license counts."""
+    customer = customer_get(user=request.user, tenant_id=tenant_id)
+    return render(
+        request,
+        "orders/subscription_list.html",
+        {
+            "customer": customer,
+            "subscriptions": selectors.subscription_list(customer=customer),
+            "blocked": agreement_gate_blocks(customer),
+            "blocked_message": LICENSE_COUNT_BLOCKED_MESSAGE,
+            "tab": "subscriptions",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@permission_required("orders.change_subscription", raise_exception=True)
+def subscription_quantity(request, tenant_id, subscription_id):
+    """F5: change the license count of a license-based subscription (R9)."""
+    customer = customer_get(user=request.user, tenant_id=tenant_id)
+    subscription = selectors.subscription_get(
+        user=request.user, customer=customer, subscription_id=subscription_id
+    )
+    if not subscription.is_license_based:
+        messages.error(request, _("Usage-based subscriptions have no license count to change."))
+        return redirect("orders:subscriptions", tenant_id=customer.tenant_id)
+    blocked_message = LICENSE_COUNT_BLOCKED_MESSAGE if agreement_gate_blocks(customer) else None
+    form = LicenseCountForm(initial={"quantity": subscription.quantity})
+    if request.method == "POST":
+        form = LicenseCountForm(request.POST)
+        if form.is_valid():
+            try:
+                subscription_set_quantity(
+                    actor=actor_from_request(request),
+                    subscription=subscription,
+                    quantity=form.cleaned_data["quantity"],
+                )
+            except AgreementRequired as exc:
+                blocked_message = str(exc)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            except Customer.DoesNotExist:
+                raise Http404 from None
+            else:
+                messages.success(
+                    request,
+                    _("The license count of %(offer)s is now %(quantity)s.")
+                    % {"offer": subscription.offer.name, "quantity": form.cleaned_data["quantity"]},
+                )
+                return redirect("orders:subscriptions", tenant_id=customer.tenant_id)
+    return render(
+        request,
+        "orders/subscription_form.html",
+        {
+            "customer": customer,
+            "subscription": subscription,
+            "form": form,
+            "blocked_message": blocked_message,
+            "tab": "subscriptions",
+        },
+    )

@@ -1,0 +1,285 @@
+"""Partner Center's offer, order and subscription endpoints (PRODUCT §6).
+
+The order gate (R8) and the license-count gate (R9) are orders.services';
+these views only translate JSON and answer 403 code 13605 when a gate refuses.
+"""
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agreements.api import StrictCharField
+from customers.models import Channel
+from customers.selectors import customer_get
+from orders.selectors import offer_list, order_list, subscription_get, subscription_list
+from orders.services import LineItem, order_place, subscription_set_quantity
+from portal.api import (
+    REQUEST_ID_PARAMETER,
+    SUBSCRIPTION_ID_PARAMETER,
+    TENANT_ID_PARAMETER,
+    PortalPermission,
+    collection,
+    collection_serializer,
+    common_responses,
+    idempotency_key,
+)
+from portal.audit import actor_from_request
+
+INT32_MAX = 2**31 - 1
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """A JSON number without a fraction; strings and booleans are wrong types (400)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | float):
+            self.fail("invalid")
+        if isinstance(data, float) and not data.is_integer():
+            self.fail("invalid")
+        return super().to_internal_value(int(data) if isinstance(data, float) else data)
+
+
+# Serializers -----------------------------------------------------------------
+
+
+class OfferSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    billingType = serializers.ChoiceField(source="billing_type", choices=["license", "usage"])
+    minimumQuantity = serializers.IntegerField(source="min_quantity")
+    maximumQuantity = serializers.IntegerField(source="max_quantity")
+    attributes = serializers.SerializerMethodField()
+
+    def get_attributes(self, obj) -> dict:
+        return {"objectType": "Offer"}
+
+
+class LineItemInputSerializer(serializers.Serializer):
+    lineItemNumber = StrictIntegerField(min_value=0, max_value=INT32_MAX, required=False)
+    offerId = StrictCharField()
+    quantity = StrictIntegerField(min_value=0, max_value=INT32_MAX)
+
+
+class OrderInputSerializer(serializers.Serializer):
+    """The body of POST /v1/customers/{tenantId}/orders."""
+
+    lineItems = LineItemInputSerializer(many=True)
+
+
+class LineItemSerializer(serializers.Serializer):
+    lineItemNumber = serializers.IntegerField(source="line_item_number")
+    offerId = serializers.CharField(source="offer_id")
+    subscriptionId = serializers.CharField(allow_null=True)
+    quantity = serializers.IntegerField()
+
+
+class OrderSerializer(serializers.Serializer):
+    id = serializers.CharField(source="pk")
+    referenceCustomerId = serializers.UUIDField(source="customer.tenant_id")
+    lineItems = serializers.SerializerMethodField()
+    creationDate = serializers.DateTimeField(source="placed_at")
+    status = serializers.SerializerMethodField()
+    attributes = serializers.SerializerMethodField()
+
+    @extend_schema_field(LineItemSerializer(many=True))
+    def get_lineItems(self, order) -> list:
+        lines = sorted(order.lines.all(), key=lambda line: line.pk)
+        # order_place creates one subscription per line, in the lines' order.
+        subscriptions = sorted(order.subscriptions.all(), key=lambda sub: sub.pk)
+        ids = [str(sub.pk) for sub in subscriptions]
+        out = []
+        for index, line in enumerate(lines):
+            out.append(
+                {
+                    "lineItemNumber": line.line_item_number,
+                    "offerId": line.offer_id,
+                    "subscriptionId": ids[index] if index < len(ids) else None,
+                    "quantity": line.quantity,
+                }
+            )
+        return sorted(out, key=lambda item: item["lineItemNumber"])
+
+    def get_status(self, order) -> str:
+        return "completed"
+
+    def get_attributes(self, order) -> dict:
+        return {"objectType": "Order"}
+
+
+class SubscriptionSerializer(serializers.Serializer):
+    id = serializers.CharField(source="pk")
+    offerId = serializers.CharField(source="offer_id")
+    offerName = serializers.CharField(source="offer.name")
+    billingType = serializers.ChoiceField(source="offer.billing_type", choices=["license", "usage"])
+    quantity = serializers.IntegerField(allow_null=True, help_text="None for usage-based subscriptions.")
+    status = serializers.CharField()
+    orderId = serializers.CharField(source="order_id")
+    creationDate = serializers.DateTimeField(source="created_at")
+    attributes = serializers.SerializerMethodField()
+
+    def get_attributes(self, obj) -> dict:
+        return {"objectType": "Subscription"}
+
+
+class SubscriptionPatchSerializer(serializers.Serializer):
+    """PATCH body: Partner Center sends the whole subscription; only quantity is read."""
+
+    quantity = StrictIntegerField(min_value=0, max_value=INT32_MAX)
+
+
+OfferCollection = collection_serializer(OfferSerializer, "OfferCollection")
+OrderCollection = collection_serializer(OrderSerializer, "OrderCollection")
+SubscriptionCollection = collection_serializer(SubscriptionSerializer, "SubscriptionCollection")
+
+
+# Views -------------------------------------------------------------------------
+
+
+class _LineFieldMap(dict):
+    """order_place names a bad line `line_<index>`; the API calls it `lineItems[<index>]`."""
+
+    def get(self, field, default=None):
+        if field.startswith("line_") and field[5:].isdigit():
+            return f"lineItems[{field[5:]}]"
+        return "lineItems" if field == "__all__" else default
+
+
+class OfferListView(APIView):
+    """GET /v1/offers: the catalogue."""
+
+    permission_classes = [PortalPermission]
+    required_permissions = {"GET": ["orders.view_offer"]}
+    partner_scoped = False
+
+    @extend_schema(
+        operation_id="offers_list",
+        summary="Get the offers of the catalogue",
+        tags=["orders"],
+        responses=common_responses({200: OfferCollection}),
+    )
+    def get(self, request):
+        return Response(collection(OfferSerializer(offer_list(), many=True).data))
+
+
+class CustomerOrdersView(APIView):
+    """GET, POST /v1/customers/{tenantId}/orders."""
+
+    permission_classes = [PortalPermission]
+    required_permissions = {"GET": ["orders.view_order"], "POST": ["orders.add_order"]}
+
+    service_field_map = _LineFieldMap()
+
+    @extend_schema(
+        operation_id="customer_orders_list",
+        summary="Get a customer's orders",
+        parameters=[TENANT_ID_PARAMETER],
+        tags=["orders"],
+        responses=common_responses({200: OrderCollection}, 404),
+    )
+    def get(self, request, tenant_id):
+        customer = customer_get(user=request.user, tenant_id=tenant_id)
+        orders = order_list(customer=customer).prefetch_related("subscriptions")
+        return Response(collection(OrderSerializer(orders, many=True).data))
+
+    @extend_schema(
+        operation_id="customer_orders_create",
+        summary="Create an order (only for a customer whose agreement is confirmed, R8)",
+        tags=["orders"],
+        parameters=[TENANT_ID_PARAMETER, REQUEST_ID_PARAMETER],
+        request=OrderInputSerializer,
+        examples=[
+            OpenApiExample(
+                "One line",
+                request_only=True,
+                value={"lineItems": [{"lineItemNumber": 0, "offerId": "LICENSE:0001", "quantity": 5}]},
+            )
+        ],
+        responses=common_responses(
+            {201: OpenApiResponse(OrderSerializer, description="The placed order.")}, 400, 404, 415
+        ),
+    )
+    def post(self, request, tenant_id):
+        customer = customer_get(user=request.user, tenant_id=tenant_id)
+        body = OrderInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        items = body.validated_data["lineItems"]
+        order = order_place(
+            actor=actor_from_request(request),
+            customer=customer,
+            lines=[
+                LineItem(
+                    offer_id=item["offerId"],
+                    quantity=item["quantity"],
+                    line_item_number=item.get("lineItemNumber"),
+                )
+                for item in items
+            ],
+            channel=Channel.API,
+            idempotency_key=idempotency_key(request),
+        )
+        order = order_list(customer=customer).prefetch_related("subscriptions").get(pk=order.pk)
+        return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerSubscriptionsView(APIView):
+    """GET /v1/customers/{tenantId}/subscriptions."""
+
+    permission_classes = [PortalPermission]
+    required_permissions = {"GET": ["orders.view_subscription"]}
+
+    @extend_schema(
+        operation_id="customer_subscriptions_list",
+        summary="Get a customer's subscriptions",
+        parameters=[TENANT_ID_PARAMETER],
+        tags=["orders"],
+        responses=common_responses({200: SubscriptionCollection}, 404),
+    )
+    def get(self, request, tenant_id):
+        customer = customer_get(user=request.user, tenant_id=tenant_id)
+        return Response(
+            collection(SubscriptionSerializer(subscription_list(customer=customer), many=True).data)
+        )
+
+
+class CustomerSubscriptionView(APIView):
+    """GET, PATCH /v1/customers/{tenantId}/subscriptions/{subscriptionId}."""
+
+    permission_classes = [PortalPermission]
+    required_permissions = {"GET": ["orders.view_subscription"], "PATCH": ["orders.change_subscription"]}
+    service_field_map = {}
+
+    def _subscription(self, request, tenant_id, subscription_id):
+        customer = customer_get(user=request.user, tenant_id=tenant_id)
+        return subscription_get(user=request.user, customer=customer, subscription_id=subscription_id)
+
+    @extend_schema(
+        operation_id="customer_subscriptions_get",
+        summary="Get a subscription",
+        parameters=[TENANT_ID_PARAMETER, SUBSCRIPTION_ID_PARAMETER],
+        tags=["orders"],
+        responses=common_responses({200: SubscriptionSerializer}, 404),
+    )
+    def get(self, request, tenant_id, subscription_id):
+        return Response(SubscriptionSerializer(self._subscription(request, tenant_id, subscription_id)).data)
+
+    @extend_schema(
+        operation_id="customer_subscriptions_update",
+        summary="Change the license count (only while the agreement is confirmed, R9)",
+        parameters=[TENANT_ID_PARAMETER, SUBSCRIPTION_ID_PARAMETER],
+        tags=["orders"],
+        request=SubscriptionPatchSerializer,
+        examples=[OpenApiExample("New license count", request_only=True, value={"quantity": 10})],
+        responses=common_responses({200: SubscriptionSerializer}, 400, 404, 415),
+    )
+    def patch(self, request, tenant_id, subscription_id):
+        subscription = self._subscription(request, tenant_id, subscription_id)
+        body = SubscriptionPatchSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        subscription = subscription_set_quantity(
+            actor=actor_from_request(request),
+            subscription=subscription,
+            quantity=body.validated_data["quantity"],
+            channel=Channel.API,
+        )
+        return Response(SubscriptionSerializer(subscription).data)

@@ -1,0 +1,89 @@
+"""Order and license-count forms: they read input; order_place and subscription_set_quantity decide."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from orders.models import Offer
+from orders.services import LineItem
+from portal.forms import IdempotencyKeyField
+
+FIELD_PREFIX = "quantity__"
+
+
+def offer_field_name(offer_id: str) -> str:
+    return f"{FIELD_PREFIX}{offer_id}"
+
+
+class OrderForm(forms.Form):
+    """One row per offer: a quantity for license-based offers, a checkbox for usage-based ones.
+
+    A blank quantity (or an unticked box) leaves the offer out of the order; the
+    bounds are order_place's to check, so that every caller gets the same message.
+    """
+
+    idempotency_key = IdempotencyKeyField()
+
+    def __init__(self, *args, offers: list[Offer], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.offers = offers
+        for offer in offers:
+            if offer.is_license_based:
+                field = forms.IntegerField(
+                    label=_("Quantity of %(offer)s") % {"offer": offer.name},
+                    required=False,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control w-auto"}),
+                )
+            else:
+                # Usage-based offers have no quantity (R9): ordered or not.
+                field = forms.BooleanField(
+                    label=_("Add %(offer)s") % {"offer": offer.name},
+                    required=False,
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+                )
+            self.fields[offer_field_name(offer.id)] = field
+
+    def rows(self):
+        """(offer, bound field) per offer, in catalogue order, for the template."""
+        return [(offer, self[offer_field_name(offer.id)]) for offer in self.offers]
+
+    def line_items(self) -> tuple[list[LineItem], list[str]]:
+        """The chosen lines and, index for index, the form field each came from."""
+        lines, fields = [], []
+        for offer in self.offers:
+            name = offer_field_name(offer.id)
+            value = self.cleaned_data.get(name)
+            if offer.is_license_based:
+                if value is None:
+                    continue
+                quantity = value
+            else:
+                if not value:
+                    continue
+                quantity = None
+            lines.append(LineItem(offer_id=offer.id, quantity=quantity, line_item_number=len(lines)))
+            fields.append(name)
+        return lines, fields
+
+    def draft(self) -> dict[str, str]:
+        """What the agent typed, as typed, to keep across the confirmation prompt (F3)."""
+        return {
+            name: self.data.get(name, "")
+            for name in self.fields
+            if name.startswith(FIELD_PREFIX) and self.data.get(name, "") not in ("", None)
+        }
+
+
+class LicenseCountForm(forms.Form):
+    """F5: the new license count of one license-based subscription."""
+
+    quantity = forms.IntegerField(
+        label=_("New license count"),
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True

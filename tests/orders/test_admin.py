@@ -1,0 +1,87 @@
+"""The admin: staff manage the catalogue; orders and subscriptions are read-only (R8, R9), with history."""
+
+import pytest
+from django.urls import reverse
+
+from customers.models import Channel
+from orders.models import Offer, Order, Subscription
+from orders.services import LineItem, order_place
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    client.force_login(staff_user)
+    return client
+
+
+@pytest.fixture
+def order(actor, admin_agent, customer, license_offer):
+    return order_place(
+        actor=actor(admin_agent),
+        customer=customer,
+        lines=[LineItem(license_offer.id, 5)],
+        channel=Channel.WEB,
+    )
+
+
+def test_staff_add_and_change_offers_in_the_catalogue(staff_client):
+    response = staff_client.post(
+        reverse("admin:orders_offer_add"),
+        {
+            "id": "NEW:0001",
+            "name": "Microsoft 365 F3",
+            "billing_type": "license",
+            "min_quantity": "1",
+            "max_quantity": "50",
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    response = staff_client.post(
+        reverse("admin:orders_offer_change", args=["NEW:0001"]),
+        {"name": "Microsoft 365 F3", "billing_type": "license", "min_quantity": "10", "max_quantity": "5"},
+    )
+    assert response.status_code == 200  # min above max: an error on the form, not a 500
+    assert Offer.objects.get(pk="NEW:0001").min_quantity == 1
+
+
+def test_r8_staff_cannot_add_or_change_orders_in_the_admin(staff_client, order):
+    assert staff_client.get(reverse("admin:orders_order_changelist")).status_code == 200
+    assert staff_client.get(reverse("admin:orders_order_change", args=[order.pk])).status_code == 200
+    assert staff_client.get(reverse("admin:orders_order_add")).status_code == 403
+    assert (
+        staff_client.post(reverse("admin:orders_order_delete", args=[order.pk]), {"post": "yes"}).status_code
+        == 403
+    )
+    version = order.history.get()
+    past = reverse("admin:orders_order_simple_history", args=[order.pk, version.history_id])
+    assert staff_client.get(past).status_code == 200
+    assert staff_client.post(past, {"channel": "api"}).status_code == 403
+    assert Order.objects.count() == 1
+
+
+def test_r9_staff_cannot_change_license_counts_in_the_admin(staff_client, order):
+    subscription = order.subscriptions.get()
+    url = reverse("admin:orders_subscription_change", args=[subscription.pk])
+    assert staff_client.get(url).status_code == 200
+    assert staff_client.post(url, {"quantity": "99"}).status_code == 403
+    version = subscription.history.get()
+    revert = reverse("admin:orders_subscription_simple_history", args=[subscription.pk, version.history_id])
+    assert staff_client.get(revert).status_code == 200
+    assert staff_client.post(revert, {"quantity": "99"}).status_code == 403
+    subscription.refresh_from_db()
+    assert subscription.quantity == 5
+    assert Subscription.objects.count() == 1
+
+
+def test_r13_staff_see_the_change_history_of_orders_and_subscriptions(staff_client, order, admin_agent):
+    subscription = order.subscriptions.get()
+    for name, pk in (
+        ("admin:orders_order_history", order.pk),
+        ("admin:orders_subscription_history", subscription.pk),
+    ):
+        response = staff_client.get(reverse(name, args=[pk]))
+        assert response.status_code == 200
+        assert admin_agent.username in response.content.decode()

@@ -1,0 +1,107 @@
+"""R8 and R15 under concurrency, on PostgreSQL: real row locks, one connection per thread."""
+
+import datetime
+import threading
+import uuid
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from agreements.models import ConfirmationChannel
+from agreements.services import Acceptor, confirmation_record
+from customers.models import Channel, Customer
+from orders.models import Order, Subscription
+from orders.services import AgreementRequired, LineItem, order_place
+from tests.factories import CustomerFactory
+
+ROUNDS = 15
+SUBMISSIONS = 20
+
+
+def _run_together(*targets):
+    """Start every target at the same moment, each on its own connection; return results or exceptions."""
+    barrier = threading.Barrier(len(targets))
+    results = [None] * len(targets)
+
+    def run(index, target):
+        try:
+            barrier.wait(timeout=10)
+            results[index] = target()
+        except Exception as exc:  # the test inspects what each session met
+            results[index] = exc
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, t)) for i, t in enumerate(targets)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_r8_an_order_racing_a_confirmation_is_never_placed_before_the_confirmation(
+    actor, admin_agent, sales_agent, license_offer
+):
+    outcomes = set()
+    for round_number in range(ROUNDS):
+        customer = CustomerFactory(partner=admin_agent.partner)
+        acceptor = Acceptor("Ada", f"Round{round_number}", "ada@example.com", "", datetime.date(2024, 1, 15))
+
+        def place(customer=customer):
+            return order_place(
+                actor=actor(sales_agent),
+                customer=customer,
+                lines=[LineItem(license_offer.id, 3)],
+                channel=Channel.WEB,
+            )
+
+        def confirm(customer=customer, acceptor=acceptor):
+            return confirmation_record(
+                actor=actor(admin_agent),
+                customer=customer,
+                acceptor=acceptor,
+                channel=ConfirmationChannel.ACCOUNT_INFO,
+            )
+
+        placed, confirmed = _run_together(place, confirm)
+
+        assert not isinstance(confirmed, Exception), confirmed
+        customer = Customer.objects.select_related("current_confirmation").get(pk=customer.pk)
+        assert customer.current_confirmation_id == confirmed.pk
+        if isinstance(placed, AgreementRequired):
+            outcomes.add("refused")
+            assert not Order.objects.filter(customer=customer).exists()
+            assert not Subscription.objects.filter(customer=customer).exists()
+        else:
+            assert isinstance(placed, Order), placed
+            outcomes.add("placed")
+            # The order saw the committed confirmation: it was recorded before the order was.
+            assert customer.current_confirmation.recorded_at <= Order.objects.get(pk=placed.pk).placed_at
+    assert outcomes  # at least one round ran to the end
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_r15_twenty_concurrent_place_order_submissions_with_one_key_place_one_order(
+    actor, admin_agent, license_offer, usage_offer, customer
+):
+    key = uuid.uuid4()
+    lines = [LineItem(license_offer.id, 4), LineItem(usage_offer.id, None)]
+
+    def submit():
+        return order_place(
+            actor=actor(admin_agent), customer=customer, lines=lines, channel=Channel.WEB, idempotency_key=key
+        )
+
+    started = timezone.now()
+    results = _run_together(*[submit] * SUBMISSIONS)
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert not errors, errors
+    assert {order.pk for order in results} == {Order.objects.get(customer=customer).pk}
+    assert Order.objects.filter(customer=customer, placed_at__gte=started).count() == 1
+    assert Subscription.objects.filter(customer=customer).count() == 2

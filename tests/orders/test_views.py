@@ -1,0 +1,339 @@
+"""F3 (new order with the agreement prompt) and F5 (license counts) through the views; list query budgets."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from agreements.models import Confirmation, ConfirmationChannel
+from customers.models import Channel
+from orders.models import Order, Subscription
+from orders.services import LineItem, order_place
+from tests.factories import CustomerFactory, OrderLineFactory, SubscriptionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _new_url(customer):
+    return reverse("orders:new", kwargs={"tenant_id": customer.tenant_id})
+
+
+def _quantity_url(subscription):
+    return reverse(
+        "orders:subscription_quantity",
+        kwargs={"tenant_id": subscription.customer.tenant_id, "subscription_id": subscription.pk},
+    )
+
+
+def _confirmation_data(**overrides):
+    data = {
+        "agreement-first_name": "Ada",
+        "agreement-last_name": "Lovelace",
+        "agreement-email": "ada@example.com",
+        "agreement-phone_number": "",
+        "agreement-date_agreed": timezone.localdate().isoformat(),
+    }
+    data.update(overrides)
+    return data
+
+
+@pytest.fixture
+def signed_in(client, admin_agent):
+    client.force_login(admin_agent)
+    return client
+
+
+# F3 ------------------------------------------------------------------------------------------
+
+
+def test_f3_required_customer_is_prompted_for_the_confirmation_before_the_order(
+    signed_in, required_customer, license_offer
+):
+    page = signed_in.get(_new_url(required_customer)).content.decode()
+    assert "Microsoft Customer Agreement" in page
+    assert 'name="agreement-first_name"' in page
+    assert "Save and continue" in page
+    assert 'value="place"' not in page
+
+
+def test_f3_save_and_continue_records_the_confirmation_and_returns_to_the_same_order(
+    signed_in, admin_agent, required_customer, license_offer, e3_offer, usage_offer
+):
+    choices = {
+        f"quantity__{license_offer.id}": "12",
+        f"quantity__{e3_offer.id}": "",
+        f"quantity__{usage_offer.id}": "on",
+    }
+    response = signed_in.post(
+        _new_url(required_customer), {**choices, **_confirmation_data(), "action": "confirm"}
+    )
+    assert response.status_code == 302
+    assert response["Location"] == _new_url(required_customer)
+    confirmation = Confirmation.objects.get(customer=required_customer)
+    assert confirmation.channel == ConfirmationChannel.ORDER_PROMPT
+    assert confirmation.recorded_by == admin_agent
+    assert not Order.objects.exists()
+
+    page = signed_in.get(_new_url(required_customer))
+    form = page.context["form"]
+    assert form[f"quantity__{license_offer.id}"].value() == "12"
+    assert form[f"quantity__{usage_offer.id}"].value() is True
+    assert form[f"quantity__{e3_offer.id}"].value() in (None, "")
+    assert page.context["confirmation_form"] is None
+    assert 'value="place"' in page.content.decode()
+
+    response = signed_in.post(
+        _new_url(required_customer),
+        {**choices, "idempotency_key": form["idempotency_key"].value(), "action": "place"},
+    )
+    assert response.status_code == 302
+    assert response["Location"] == reverse("orders:list", kwargs={"tenant_id": required_customer.tenant_id})
+    order = Order.objects.get(customer=required_customer)
+    assert sorted((line.offer_id, line.quantity) for line in order.lines.all()) == [
+        (usage_offer.id, 1),
+        (license_offer.id, 12),
+    ]
+    # The draft is gone once the order is placed.
+    assert signed_in.get(_new_url(required_customer)).context["form"].is_bound is False
+
+
+def test_f3_confirmation_errors_keep_the_agents_choices_and_input(
+    signed_in, required_customer, license_offer
+):
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    response = signed_in.post(
+        _new_url(required_customer),
+        {
+            f"quantity__{license_offer.id}": "7",
+            **_confirmation_data(**{"agreement-date_agreed": tomorrow, "agreement-first_name": "Zoë"}),
+            "action": "confirm",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["confirmation_form"].errors["date_agreed"]
+    page = response.content.decode()
+    assert 'value="7"' in page
+    assert 'value="Zoë"' in page
+    assert not Confirmation.objects.exists()
+    # Also after leaving the page: the choice is kept server-side.
+    assert (
+        signed_in.get(_new_url(required_customer)).context["form"][f"quantity__{license_offer.id}"].value()
+        == "7"
+    )
+
+
+def test_f3_confirmed_customer_goes_straight_to_place_order(signed_in, customer, license_offer):
+    page = signed_in.get(_new_url(customer))
+    assert page.context["confirmation_form"] is None
+    response = signed_in.post(
+        _new_url(customer), {f"quantity__{license_offer.id}": "3", "action": "place"}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("orders:list", kwargs={"tenant_id": customer.tenant_id})
+    order = Order.objects.get(customer=customer)
+    assert f"Order {order.pk} was placed." in response.content.decode()
+    assert order.channel == Channel.WEB
+
+
+def test_f3_quantity_outside_the_bounds_and_bad_input_are_shown_next_to_the_line(
+    signed_in, customer, license_offer, e3_offer
+):
+    response = signed_in.post(
+        _new_url(customer),
+        {f"quantity__{license_offer.id}": "301", f"quantity__{e3_offer.id}": "2", "action": "place"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors[f"quantity__{license_offer.id}"] == [
+        "The quantity of Microsoft 365 Business Basic must be between 1 and 300."
+    ]
+    assert form.errors[f"quantity__{e3_offer.id}"] == [
+        "The quantity of Microsoft 365 E3 must be between 5 and 10000."
+    ]
+    assert 'value="301"' in response.content.decode()
+
+    response = signed_in.post(_new_url(customer), {f"quantity__{license_offer.id}": "ten", "action": "place"})
+    assert response.status_code == 200
+    assert response.context["form"].errors[f"quantity__{license_offer.id}"] == ["Enter a whole number."]
+    assert not Order.objects.exists()
+
+
+def test_f3_an_empty_order_is_refused_with_a_message(signed_in, customer, license_offer):
+    response = signed_in.post(_new_url(customer), {"action": "place"})
+    assert response.status_code == 200
+    assert "Add at least one product to the order." in response.content.decode()
+
+
+def test_r15_place_order_posted_twice_places_one_order(signed_in, customer, license_offer):
+    key = signed_in.get(_new_url(customer)).context["form"]["idempotency_key"].value()
+    data = {f"quantity__{license_offer.id}": "3", "idempotency_key": str(key), "action": "place"}
+    assert signed_in.post(_new_url(customer), data).status_code == 302
+    assert signed_in.post(_new_url(customer), data).status_code == 302
+    assert Order.objects.filter(customer=customer).count() == 1
+
+
+def test_r4_reseller_agent_sees_why_and_cannot_place_the_order(client, reseller_agent, license_offer):
+    customer = CustomerFactory(partner=reseller_agent.partner)
+    client.force_login(reseller_agent)
+    page = client.get(_new_url(customer))
+    assert page.context["confirmation_form"] is None
+    assert "Ask your indirect provider" in page.content.decode()
+    # Posting anyway: order_place refuses (R8) and says why.
+    response = client.post(_new_url(customer), {f"quantity__{license_offer.id}": "3", "action": "place"})
+    assert response.status_code == 200
+    assert "before you can complete this purchase" in response.content.decode()
+    response = client.post(
+        _new_url(customer),
+        {f"quantity__{license_offer.id}": "3", **_confirmation_data(), "action": "confirm"},
+    )
+    assert response.status_code == 200
+    assert not Order.objects.exists()
+    assert not Confirmation.objects.exists()
+
+
+def test_f3_discard_clears_the_draft(signed_in, required_customer, license_offer):
+    signed_in.post(_new_url(required_customer), {f"quantity__{license_offer.id}": "4", "action": "confirm"})
+    signed_in.post(_new_url(required_customer), {"action": "discard"})
+    assert signed_in.get(_new_url(required_customer)).context["form"].is_bound is False
+
+
+# F5 ------------------------------------------------------------------------------------------
+
+
+def test_f5_license_count_change_is_refused_with_a_link_to_f2_while_required(
+    signed_in, required_customer, license_offer
+):
+    subscription = SubscriptionFactory(
+        order__customer=required_customer, customer=required_customer, offer=license_offer, quantity=5
+    )
+    f2 = reverse("agreements:confirm", kwargs={"tenant_id": required_customer.tenant_id})
+    page = signed_in.get(_quantity_url(subscription)).content.decode()
+    assert "The license count cannot change until" in page
+    assert f'href="{f2}"' in page
+    response = signed_in.post(_quantity_url(subscription), {"quantity": "9"})
+    assert response.status_code == 200
+    assert f'href="{f2}"' in response.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.quantity == 5
+
+
+def test_f5_license_count_changes_for_a_confirmed_customer(signed_in, customer, license_offer):
+    subscription = SubscriptionFactory(order__customer=customer, customer=customer, offer=license_offer)
+    response = signed_in.post(_quantity_url(subscription), {"quantity": "9"}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse(
+        "orders:subscriptions", kwargs={"tenant_id": customer.tenant_id}
+    )
+    subscription.refresh_from_db()
+    assert subscription.quantity == 9
+
+
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("0", "must be between 1 and 300"),
+        ("301", "must be between 1 and 300"),
+        ("lots", "Enter a whole number."),
+        ("", "This field is required."),
+    ],
+)
+def test_f5_bad_license_counts_get_a_message_next_to_the_field(
+    signed_in, customer, license_offer, value, message
+):
+    subscription = SubscriptionFactory(order__customer=customer, customer=customer, offer=license_offer)
+    response = signed_in.post(_quantity_url(subscription), {"quantity": value})
+    assert response.status_code == 200
+    assert message in " ".join(response.context["form"].errors["quantity"])
+    subscription.refresh_from_db()
+    assert subscription.quantity == 5
+
+
+def test_f5_usage_based_subscriptions_have_no_change_action(signed_in, customer, usage_offer):
+    subscription = SubscriptionFactory(
+        order__customer=customer, customer=customer, offer=usage_offer, quantity=None
+    )
+    listing = signed_in.get(reverse("orders:subscriptions", kwargs={"tenant_id": customer.tenant_id}))
+    assert "Change license count" not in listing.content.decode()
+    response = signed_in.post(_quantity_url(subscription), {"quantity": "2"}, follow=True)
+    assert "Usage-based subscriptions have no license count to change." in response.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.quantity is None
+
+
+def test_f5_subscription_list_shows_offer_billing_type_count_status(
+    signed_in, customer, license_offer, usage_offer
+):
+    SubscriptionFactory(order__customer=customer, customer=customer, offer=license_offer, quantity=17)
+    SubscriptionFactory(order__customer=customer, customer=customer, offer=usage_offer, quantity=None)
+    page = signed_in.get(reverse("orders:subscriptions", kwargs={"tenant_id": customer.tenant_id}))
+    text = page.content.decode()
+    for expected in ("Microsoft 365 Business Basic", "License-based", "17", "Azure plan", "Usage-based", "—"):
+        assert expected in text
+    assert text.count("Change license count") == 1
+
+
+# Lists: every role reads them, in a fixed number of queries --------------------------------------
+
+
+@pytest.mark.parametrize("role_user", ["admin_agent", "sales_agent", "helpdesk_agent", "billing_admin"])
+def test_f5_every_role_reads_orders_and_subscriptions(request, client, customer, license_offer, role_user):
+    client.force_login(request.getfixturevalue(role_user))
+    SubscriptionFactory(order__customer=customer, customer=customer, offer=license_offer)
+    for name in ("orders:list", "orders:subscriptions"):
+        assert client.get(reverse(name, kwargs={"tenant_id": customer.tenant_id})).status_code == 200
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def _orders(customer, user, offers, count):
+    for _ in range(count):
+        order = Order.objects.create(customer=customer, placed_by=user, channel=Channel.WEB)
+        for number, offer in enumerate(offers):
+            OrderLineFactory(order=order, offer=offer, line_item_number=number)
+            SubscriptionFactory(order=order, customer=customer, offer=offer)
+
+
+def test_order_list_query_budget_is_the_same_for_1_and_20_orders(
+    signed_in, admin_agent, partner, license_offer, usage_offer, django_assert_max_num_queries
+):
+    one, twenty = CustomerFactory(partner=partner), CustomerFactory(partner=partner)
+    _orders(one, admin_agent, [license_offer, usage_offer], 1)
+    _orders(twenty, admin_agent, [license_offer, usage_offer], 20)
+    url = lambda c: reverse("orders:list", kwargs={"tenant_id": c.tenant_id})  # noqa: E731
+    signed_in.get(url(one))  # warm the session and permission caches alike
+    baseline = _queries(signed_in, url(one))
+    with django_assert_max_num_queries(baseline):
+        page = signed_in.get(url(twenty))
+    assert page.content.decode().count('data-testid="order-row"') == 20
+    assert baseline <= 10
+
+
+def test_subscription_list_query_budget_is_the_same_for_1_and_20_subscriptions(
+    signed_in, admin_agent, partner, license_offer, django_assert_max_num_queries
+):
+    one, twenty = CustomerFactory(partner=partner), CustomerFactory(partner=partner)
+    _orders(one, admin_agent, [license_offer], 1)
+    _orders(twenty, admin_agent, [license_offer], 20)
+    url = lambda c: reverse("orders:subscriptions", kwargs={"tenant_id": c.tenant_id})  # noqa: E731
+    signed_in.get(url(one))
+    baseline = _queries(signed_in, url(one))
+    with django_assert_max_num_queries(baseline):
+        page = signed_in.get(url(twenty))
+    assert page.content.decode().count('data-testid="subscription-row"') == 20
+    assert baseline <= 10
+
+
+def test_lists_use_real_orders_placed_through_order_place(
+    signed_in, admin_agent, customer, license_offer, actor
+):
+    order_place(
+        actor=actor(admin_agent), customer=customer, lines=[LineItem(license_offer.id, 6)], channel="web"
+    )
+    page = signed_in.get(reverse("orders:list", kwargs={"tenant_id": customer.tenant_id})).content.decode()
+    assert "Microsoft 365 Business Basic × 6" in page
+    assert Subscription.objects.get(customer=customer).quantity == 6
