@@ -1,7 +1,8 @@
-"""Sign-in form with the product's labels (PRODUCT §5)."""
+"""Sign-in form with the product's labels (PRODUCT §5); API token forms."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
+from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -14,3 +15,9 @@ class SignInForm(AuthenticationForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", _("Sign in")))
+
+
+class ApiTokenRevokeForm(forms.Form):
+    """Which of the user's own tokens to revoke, by its stored digest (never the token)."""
+
+    digest = forms.CharField(max_length=128, widget=forms.HiddenInput)

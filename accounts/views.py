@@ -1,8 +1,47 @@
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from knox.models import AuthToken
 
-from accounts.forms import SignInForm
+from accounts.forms import ApiTokenRevokeForm, SignInForm
 
 
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+
+
+def _own_tokens(user):
+    return AuthToken.objects.filter(user=user).order_by("-created")
+
+
+@require_http_methods(["GET", "POST"])
+def api_tokens(request):
+    """The signed-in user's API tokens; POST creates one, shown on this response only."""
+    new_token = None
+    if request.method == "POST":
+        # knox stores only a hash: this response is the one chance to see the token.
+        _instance, new_token = AuthToken.objects.create(user=request.user)
+    return render(
+        request,
+        "accounts/api_token_list.html",
+        {"tokens": _own_tokens(request.user), "new_token": new_token},
+    )
+
+
+@require_POST
+def api_token_revoke(request):
+    """Revoke one of the user's own tokens; another user's is a 404 (R12)."""
+    form = ApiTokenRevokeForm(request.POST)
+    if not form.is_valid():
+        raise Http404
+    token = _own_tokens(request.user).filter(digest=form.cleaned_data["digest"]).first()
+    if token is None:
+        raise Http404
+    prefix = token.token_key
+    token.delete()
+    messages.success(request, _("The API token %(prefix)s… was revoked.") % {"prefix": prefix})
+    return redirect("api_tokens")

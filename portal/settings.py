@@ -215,23 +215,35 @@ CONTENT_SECURITY_POLICY = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["knox.auth.TokenAuthentication"],
+    # Partner Center's `Authorization: Bearer <token>` with knox's hashed tokens;
+    # no session authentication, so the API needs no CSRF token.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["portal.api.BearerTokenAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
-REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
+REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False, "AUTH_HEADER_PREFIX": "Bearer"}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Accord API",
-    "DESCRIPTION": "Partner Center-compatible customer agreement API.",
+    "DESCRIPTION": (
+        "Partner Center-compatible customer agreement API. Send `Authorization: Bearer <token>` "
+        "(`python manage.py create_api_token USERNAME`, or the API tokens page). Errors are "
+        "`{code, description, errorName}`: 600002 future acceptance date (400), 600061 a partner "
+        "confirmed agreement already exists (409), 13605 the customer's agreement is not confirmed "
+        "(403); 401 without a valid token, 403 for a role that may not act, 404 for an unknown or "
+        "another partner's customer."
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "persistAuthorization": False},
 }
 
 LOGGING = {

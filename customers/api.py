@@ -1,0 +1,329 @@
+"""Partner Center's customer endpoints (PRODUCT §6): list (paged), create, get.
+
+The list pages by keyset on (company name, id) — the order and index of
+customer_list — so every page is one query however deep it is.
+"""
+
+from django.core import signing
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from agreements.api import StrictCharField
+from customers.models import Channel
+from customers.selectors import customer_get, customer_list
+from customers.services import customer_create
+from portal.api import (
+    REQUEST_ID_PARAMETER,
+    TENANT_ID_PARAMETER,
+    ApiError,
+    AttributesSerializer,
+    PortalPermission,
+    collection,
+    common_responses,
+    idempotency_key,
+)
+from portal.audit import actor_from_request
+
+PAGE_SIZE_DEFAULT = 100
+PAGE_SIZE_MAX = 500
+CONTINUATION_HEADER = "MS-ContinuationToken"
+_CONTINUATION_SALT = "accord.api.customers.continuation"
+
+
+# Serializers -----------------------------------------------------------------
+
+
+def _text(**kwargs):
+    return StrictCharField(required=False, allow_blank=True, trim_whitespace=False, **kwargs)
+
+
+class AddressSerializer(serializers.Serializer):
+    firstName = _text()
+    lastName = _text()
+    addressLine1 = _text()
+    addressLine2 = _text(allow_null=True)
+    city = _text()
+    state = _text(allow_null=True)
+    postalCode = _text(allow_null=True)
+    country = _text()
+    phoneNumber = _text(allow_null=True)
+
+
+class CompanyProfileInputSerializer(serializers.Serializer):
+    domain = StrictCharField(trim_whitespace=False, allow_blank=True)
+    companyName = _text(allow_null=True)
+
+
+class BillingProfileInputSerializer(serializers.Serializer):
+    email = _text()
+    culture = _text(allow_null=True)
+    language = _text(allow_null=True)
+    companyName = _text(allow_null=True)
+    defaultAddress = AddressSerializer()
+
+
+class CustomerInputSerializer(serializers.Serializer):
+    """The body of POST /v1/customers (Partner Center's Customer, the parts Accord keeps)."""
+
+    companyProfile = CompanyProfileInputSerializer()
+    billingProfile = BillingProfileInputSerializer()
+
+
+class CompanyProfileSerializer(serializers.Serializer):
+    tenantId = serializers.UUIDField(source="tenant_id")
+    domain = serializers.CharField()
+    companyName = serializers.CharField(source="company_name")
+    attributes = serializers.SerializerMethodField()
+
+    def get_attributes(self, obj) -> dict:
+        return {"objectType": "CustomerCompanyProfile"}
+
+
+class AddressOutputSerializer(serializers.Serializer):
+    firstName = serializers.CharField(source="contact_first_name")
+    lastName = serializers.CharField(source="contact_last_name")
+    addressLine1 = serializers.CharField(source="address_line1")
+    addressLine2 = serializers.CharField(source="address_line2")
+    city = serializers.CharField()
+    state = serializers.CharField()
+    postalCode = serializers.CharField(source="postal_code")
+    country = serializers.CharField(source="country.code")
+    phoneNumber = serializers.SerializerMethodField()
+
+    def get_phoneNumber(self, obj) -> str:
+        return str(obj.contact_phone or "")
+
+
+class BillingProfileSerializer(serializers.Serializer):
+    email = serializers.CharField(source="contact_email")
+    culture = serializers.CharField()
+    language = serializers.CharField()
+    companyName = serializers.CharField(source="company_name")
+    defaultAddress = AddressOutputSerializer(source="*")
+    attributes = serializers.SerializerMethodField()
+
+    def get_attributes(self, obj) -> dict:
+        return {"objectType": "CustomerBillingProfile"}
+
+
+class CustomerSerializer(serializers.Serializer):
+    """Partner Center's Customer resource; id is the tenant id."""
+
+    id = serializers.UUIDField(source="tenant_id")
+    companyProfile = CompanyProfileSerializer(source="*")
+    billingProfile = BillingProfileSerializer(source="*")
+    agreementStatus = serializers.CharField(
+        source="agreement_status", help_text="Accord's addition: confirmed or required."
+    )
+    attributes = serializers.SerializerMethodField()
+
+    def get_attributes(self, obj) -> dict:
+        return {"objectType": "Customer"}
+
+
+class NextLinkHeaderSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    value = serializers.CharField()
+
+
+class NextLinkSerializer(serializers.Serializer):
+    uri = serializers.CharField()
+    method = serializers.CharField()
+    headers = NextLinkHeaderSerializer(many=True)
+
+
+class LinksSerializer(serializers.Serializer):
+    next = NextLinkSerializer(required=False)
+
+
+class CustomerCollectionSerializer(serializers.Serializer):
+    totalCount = serializers.IntegerField(help_text="Customers on this page.")
+    items = CustomerSerializer(many=True)
+    continuationToken = serializers.CharField(required=False, help_text="Present when more pages follow.")
+    links = LinksSerializer(required=False)
+    attributes = AttributesSerializer()
+
+
+# Paging ------------------------------------------------------------------------
+
+
+def _page_size(request) -> int:
+    raw = request.query_params.get("size")
+    if raw is None or raw == "":
+        return PAGE_SIZE_DEFAULT
+    try:
+        size = int(raw)
+    except ValueError:
+        size = 0
+    if not 1 <= size <= PAGE_SIZE_MAX:
+        raise ApiError("invalid_input", f"size must be a whole number from 1 to {PAGE_SIZE_MAX}.")
+    return size
+
+
+def _continuation(request) -> tuple[str, int] | None:
+    token = request.headers.get(CONTINUATION_HEADER) or request.query_params.get("continuationToken")
+    if not token:
+        return None
+    try:
+        name, pk = signing.loads(token, salt=_CONTINUATION_SALT)
+        return str(name), int(pk)
+    except (signing.BadSignature, ValueError, TypeError):
+        raise ApiError("continuation", "The continuation token is not valid.") from None
+
+
+# Views -------------------------------------------------------------------------
+
+
+class CustomerListView(APIView):
+    """GET, POST /v1/customers."""
+
+    permission_classes = [PortalPermission]
+    required_permissions = {"GET": ["customers.view_customer"], "POST": ["customers.add_customer"]}
+    service_field_map = {
+        "company_name": "companyProfile.companyName",
+        "domain": "companyProfile.domain",
+        "email": "billingProfile.email",
+        "contact_email": "billingProfile.email",
+        "culture": "billingProfile.culture",
+        "language": "billingProfile.language",
+        "address_line1": "billingProfile.defaultAddress.addressLine1",
+        "address_line2": "billingProfile.defaultAddress.addressLine2",
+        "city": "billingProfile.defaultAddress.city",
+        "state": "billingProfile.defaultAddress.state",
+        "postal_code": "billingProfile.defaultAddress.postalCode",
+        "country": "billingProfile.defaultAddress.country",
+        "contact_first_name": "billingProfile.defaultAddress.firstName",
+        "contact_last_name": "billingProfile.defaultAddress.lastName",
+        "contact_phone": "billingProfile.defaultAddress.phoneNumber",
+    }
+
+    @extend_schema(
+        operation_id="customers_list",
+        summary="Get a list of customers (paged)",
+        tags=["customers"],
+        parameters=[
+            OpenApiParameter("size", int, description=f"Page size, 1 to {PAGE_SIZE_MAX}.", required=False),
+            OpenApiParameter(
+                "continuationToken",
+                str,
+                required=False,
+                description=(
+                    f"The next page's token; Partner Center sends it as the {CONTINUATION_HEADER} header."
+                ),
+            ),
+            OpenApiParameter(CONTINUATION_HEADER, str, location=OpenApiParameter.HEADER, required=False),
+        ],
+        responses=common_responses({200: CustomerCollectionSerializer}, 400),
+    )
+    def get(self, request):
+        size = _page_size(request)
+        after = _continuation(request)
+        qs = customer_list(user=request.user)
+        if after is not None:
+            name, pk = after
+            qs = qs.filter(Q(company_name__gt=name) | Q(company_name=name, id__gt=pk))
+        rows = list(qs[: size + 1])
+        page, more = rows[:size], len(rows) > size
+        extra = {}
+        if more:
+            last = page[-1]
+            token = signing.dumps([last.company_name, last.pk], salt=_CONTINUATION_SALT, compress=True)
+            extra = {
+                "continuationToken": token,
+                "links": {
+                    "next": {
+                        "uri": f"/v1/customers?size={size}",
+                        "method": "GET",
+                        "headers": [{"key": CONTINUATION_HEADER, "value": token}],
+                    }
+                },
+            }
+        return Response(collection(CustomerSerializer(page, many=True).data, **extra))
+
+    @extend_schema(
+        operation_id="customers_create",
+        summary="Create a customer",
+        tags=["customers"],
+        parameters=[REQUEST_ID_PARAMETER],
+        request=CustomerInputSerializer,
+        examples=[
+            OpenApiExample(
+                "A new customer",
+                request_only=True,
+                value={
+                    "companyProfile": {"domain": "wingtiptoys", "companyName": "Wingtip Toys"},
+                    "billingProfile": {
+                        "email": "ap@wingtiptoys.example",
+                        "culture": "en-US",
+                        "language": "en",
+                        "companyName": "Wingtip Toys",
+                        "defaultAddress": {
+                            "firstName": "Pat",
+                            "lastName": "Kim",
+                            "addressLine1": "1 Microsoft Way",
+                            "city": "Redmond",
+                            "state": "WA",
+                            "postalCode": "98052",
+                            "country": "US",
+                            "phoneNumber": "4255550100",
+                        },
+                    },
+                },
+            )
+        ],
+        responses=common_responses(
+            {201: OpenApiResponse(CustomerSerializer, description="The new customer.")}, 400, 415
+        ),
+    )
+    def post(self, request):
+        body = CustomerInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        company = body.validated_data["companyProfile"]
+        billing = body.validated_data["billingProfile"]
+        address = billing["defaultAddress"]
+        details = {
+            "company_name": company.get("companyName") or billing.get("companyName") or "",
+            "domain": company["domain"],
+            "email": billing.get("email", ""),
+            "contact_email": billing.get("email", ""),
+            "address_line1": address.get("addressLine1", ""),
+            "address_line2": address.get("addressLine2") or "",
+            "city": address.get("city", ""),
+            "state": address.get("state") or "",
+            "postal_code": address.get("postalCode") or "",
+            "country": (address.get("country") or "").upper(),
+            "contact_first_name": address.get("firstName", ""),
+            "contact_last_name": address.get("lastName", ""),
+            "contact_phone": address.get("phoneNumber") or "",
+        }
+        for name, key in (("culture", "culture"), ("language", "language")):
+            if billing.get(key):
+                details[name] = billing[key]
+        customer = customer_create(
+            actor=actor_from_request(request),
+            channel=Channel.API,
+            idempotency_key=idempotency_key(request),
+            **details,
+        )
+        customer = customer_get(user=request.user, tenant_id=customer.tenant_id)
+        return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerDetailView(APIView):
+    """GET /v1/customers/{tenantId}."""
+
+    permission_classes = [PortalPermission]
+    required_permissions = {"GET": ["customers.view_customer"]}
+
+    @extend_schema(
+        operation_id="customers_get",
+        summary="Get a customer by id",
+        parameters=[TENANT_ID_PARAMETER],
+        tags=["customers"],
+        responses=common_responses({200: CustomerSerializer}, 404),
+    )
+    def get(self, request, tenant_id):
+        return Response(CustomerSerializer(customer_get(user=request.user, tenant_id=tenant_id)).data)

@@ -1,0 +1,128 @@
+"""API tokens: created by a command or on the user's page, stored hashed, revocable (PRODUCT §6, §7)."""
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+from django.urls import reverse
+from knox.crypto import hash_token
+from knox.models import AuthToken
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _bearer(token):
+    client = Client()
+    client.defaults["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+    return client
+
+
+def test_create_api_token_prints_only_the_token_and_the_token_works(admin_agent):
+    out, err = io.StringIO(), io.StringIO()
+
+    call_command("create_api_token", "admin.agent", stdout=out, stderr=err)
+
+    printed = out.getvalue()
+    token = printed.strip()
+    assert printed == f"{token}\n"
+    assert err.getvalue() == ""
+    assert len(token) == 64 and all(c in "0123456789abcdef" for c in token)
+    assert _bearer(token).get("/v1/customers").status_code == 200
+    assert _bearer(token[:-1] + ("0" if token[-1] != "0" else "1")).get("/v1/customers").status_code == 401
+
+
+def test_create_api_token_for_an_unknown_user_fails_without_a_token(db):
+    with pytest.raises(CommandError, match="No user named"):
+        call_command("create_api_token", "nobody", stdout=io.StringIO())
+    assert not AuthToken.objects.exists()
+
+
+def test_tokens_are_stored_hashed_never_in_plain_text(admin_agent):
+    out = io.StringIO()
+    call_command("create_api_token", "admin.agent", stdout=out)
+    token = out.getvalue().strip()
+
+    stored = AuthToken.objects.get(user=admin_agent)
+    assert stored.digest == hash_token(token)
+    assert token not in {stored.digest, stored.token_key}
+    assert stored.token_key == token[:15]  # the short prefix knox uses to find the row
+
+
+def test_api_tokens_page_creates_a_token_shown_once(client, sales_agent):
+    client.force_login(sales_agent)
+
+    created = client.post(reverse("api_tokens"))
+
+    assert created.status_code == 200
+    token = created.context["new_token"]
+    assert token in created.content.decode()
+    assert _bearer(token).get("/v1/customers").status_code == 200
+    listing = client.get(reverse("api_tokens"))
+    assert token not in listing.content.decode()
+    assert AuthToken.objects.get(user=sales_agent).token_key in listing.content.decode()
+
+
+def test_api_tokens_page_lists_only_the_users_own_tokens(client, sales_agent, admin_agent):
+    mine, _token = AuthToken.objects.create(user=sales_agent)
+    theirs, _token = AuthToken.objects.create(user=admin_agent)
+    client.force_login(sales_agent)
+
+    page = client.get(reverse("api_tokens")).content.decode()
+
+    assert mine.token_key in page
+    assert theirs.token_key not in page
+
+
+def test_user_revokes_own_token_and_it_stops_working(client, sales_agent):
+    instance, token = AuthToken.objects.create(user=sales_agent)
+    client.force_login(sales_agent)
+
+    response = client.post(reverse("api_token_revoke"), {"digest": instance.digest})
+
+    assert response.status_code == 302
+    assert not AuthToken.objects.filter(user=sales_agent).exists()
+    assert _bearer(token).get("/v1/customers").status_code == 401
+
+
+def test_user_cannot_revoke_another_users_token(client, sales_agent, admin_agent):
+    theirs, token = AuthToken.objects.create(user=admin_agent)
+    client.force_login(sales_agent)
+
+    response = client.post(reverse("api_token_revoke"), {"digest": theirs.digest})
+
+    assert response.status_code == 404
+    assert _bearer(token).get("/v1/customers").status_code == 200
+
+
+def test_staff_revoke_tokens_in_the_admin(client, staff_user, sales_agent):
+    instance, token = AuthToken.objects.create(user=sales_agent)
+    client.force_login(staff_user)
+
+    changelist = client.get(reverse("admin:knox_authtoken_changelist"))
+    assert changelist.status_code == 200
+    assert instance.token_key in changelist.content.decode()
+    assert token not in changelist.content.decode()
+    response = client.post(
+        reverse("admin:knox_authtoken_changelist"),
+        {"action": "delete_selected", "_selected_action": [instance.pk], "post": "yes"},
+    )
+
+    assert response.status_code == 302
+    assert not AuthToken.objects.exists()
+    assert _bearer(token).get("/v1/customers").status_code == 401
+
+
+def test_staff_cannot_create_or_edit_tokens_in_the_admin(client, staff_user, sales_agent):
+    instance, _token = AuthToken.objects.create(user=sales_agent)
+    client.force_login(staff_user)
+
+    assert client.get(reverse("admin:knox_authtoken_add")).status_code == 403
+    client.post(
+        reverse("admin:knox_authtoken_change", args=[instance.pk]),
+        {"user": UserFactory(username="someone.else").pk},
+    )
+    instance.refresh_from_db()
+    assert instance.user == sales_agent

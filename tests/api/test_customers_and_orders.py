@@ -1,0 +1,266 @@
+"""Customers (paged list, create, get), offers, orders and subscriptions through the API."""
+
+import pytest
+
+from customers.models import Channel, Customer
+from orders.models import Order, Subscription
+from tests.api.helpers import assert_error
+from tests.factories import (
+    CustomerFactory,
+    OfferFactory,
+    OrderFactory,
+    SubscriptionFactory,
+    confirmed_customer,
+)
+
+pytestmark = pytest.mark.django_db
+
+NEW_CUSTOMER = {
+    "companyProfile": {"domain": "wingtiptoys.onmicrosoft.com", "companyName": "Wingtip Toys"},
+    "billingProfile": {
+        "email": "ap@wingtiptoys.example",
+        "culture": "en-GB",
+        "language": "en",
+        "companyName": "Wingtip Toys",
+        "defaultAddress": {
+            "firstName": "Pat",
+            "lastName": "Kim",
+            "addressLine1": "1 Microsoft Way",
+            "addressLine2": None,
+            "city": "Redmond",
+            "state": "WA",
+            "postalCode": "98052",
+            "country": "US",
+            "phoneNumber": "425 555 0100",
+        },
+    },
+}
+
+
+def test_create_customer_calls_customer_create_with_the_api_channel(api, sales_agent):
+    response = api(sales_agent).post(
+        "/v1/customers", NEW_CUSTOMER, HTTP_USER_AGENT="script", REMOTE_ADDR="198.51.100.9"
+    )
+
+    assert response.status_code == 201, response.content
+    body = response.json()
+    customer = Customer.objects.get()
+    assert body["id"] == body["companyProfile"]["tenantId"] == str(customer.tenant_id)
+    assert body["companyProfile"]["domain"] == "wingtiptoys.onmicrosoft.com"
+    assert body["companyProfile"]["companyName"] == "Wingtip Toys"
+    assert body["billingProfile"]["email"] == "ap@wingtiptoys.example"
+    assert body["billingProfile"]["culture"] == "en-GB"
+    assert body["billingProfile"]["defaultAddress"]["phoneNumber"] == "+14255550100"
+    assert body["billingProfile"]["defaultAddress"]["country"] == "US"
+    assert body["attributes"] == {"objectType": "Customer"}
+    assert body["agreementStatus"] == "required"
+    # R13: the same audit as a browser write.
+    assert customer.created_channel == Channel.API
+    assert customer.created_by == sales_agent
+    assert customer.partner == sales_agent.partner
+    assert customer.history.get().history_user == sales_agent
+
+
+def test_create_customer_with_bad_fields_is_400_naming_them(api, sales_agent):
+    body = {
+        **NEW_CUSTOMER,
+        "companyProfile": {"domain": "not a domain!", "companyName": ""},
+    }
+    body["billingProfile"] = {**NEW_CUSTOMER["billingProfile"], "defaultAddress": {"country": "US"}}
+
+    response = api(sales_agent).post("/v1/customers", body)
+
+    error = assert_error(response, 400, 2000, "InvalidInput")
+    assert "companyProfile.domain" in error["description"]
+    assert "billingProfile.defaultAddress.city" in error["description"]
+    assert not Customer.objects.exists()
+
+
+def test_get_customer_by_id(api, billing_admin, partner):
+    customer = confirmed_customer(partner=partner, company_name="Fourth Coffee")
+
+    body = api(billing_admin).get(f"/v1/customers/{customer.tenant_id}").json()
+
+    assert body["companyProfile"]["companyName"] == "Fourth Coffee"
+    assert body["agreementStatus"] == "confirmed"
+
+
+def test_customers_list_pages_with_a_continuation_token_in_one_query_per_page(
+    api, admin_agent, partner, other_partner, django_assert_max_num_queries
+):
+    for index in range(7):
+        CustomerFactory(partner=partner, company_name=f"Company {index % 3}")
+    confirmed_customer(partner=partner, company_name="Company 1")
+    CustomerFactory(partner=other_partner, company_name="Not ours")
+    client = api(admin_agent)
+    client.get("/v1/customers?size=1")  # warm up: authentication and permission lookups
+
+    seen = []
+    response = client.get("/v1/customers?size=3")
+    while True:
+        body = response.json()
+        assert body["attributes"] == {"objectType": "Collection"}
+        assert body["totalCount"] == len(body["items"]) <= 3
+        seen.extend(item["id"] for item in body["items"])
+        if "links" not in body:
+            assert "continuationToken" not in body
+            break
+        following = body["links"]["next"]
+        assert following["method"] == "GET"
+        assert following["headers"][0]["key"] == "MS-ContinuationToken"
+        assert following["headers"][0]["value"] == body["continuationToken"]
+        headers = {h["key"]: h["value"] for h in following["headers"]}
+        # Authentication (token, user, permissions) plus the one query of the page.
+        with django_assert_max_num_queries(5):
+            response = client.get(following["uri"], headers=headers)
+
+    expected = Customer.objects.filter(partner=partner).order_by("company_name", "id")
+    assert seen == [str(c.tenant_id) for c in expected]
+
+
+def test_customers_list_accepts_the_token_as_a_query_parameter(api, admin_agent, partner):
+    for _index in range(3):
+        CustomerFactory(partner=partner)
+    client = api(admin_agent)
+
+    token = client.get("/v1/customers?size=2").json()["continuationToken"]
+    rest = client.get(f"/v1/customers?size=2&continuationToken={token}").json()
+
+    assert rest["totalCount"] == 1
+
+
+def test_customers_list_allows_500_per_page(api, admin_agent):
+    assert api(admin_agent).get("/v1/customers?size=500").status_code == 200
+
+
+def test_offers_list_the_catalogue(api, helpdesk_agent):
+    OfferFactory(id="LIC:1", name="Office", billing_type="license")
+    OfferFactory(id="USE:1", name="Azure plan", billing_type="usage", max_quantity=1)
+
+    body = api(helpdesk_agent).get("/v1/offers").json()
+
+    assert body["totalCount"] == 2
+    assert {(i["id"], i["name"], i["billingType"]) for i in body["items"]} == {
+        ("LIC:1", "Office", "license"),
+        ("USE:1", "Azure plan", "usage"),
+    }
+
+
+# R8 ------------------------------------------------------------------------------
+
+
+def test_r8_order_for_a_customer_without_confirmation_is_403_13605(api, admin_agent, partner):
+    customer = CustomerFactory(partner=partner)
+    offer = OfferFactory()
+
+    response = api(admin_agent).post(
+        f"/v1/customers/{customer.tenant_id}/orders", {"lineItems": [{"offerId": offer.id, "quantity": 1}]}
+    )
+
+    body = assert_error(response, 403, 13605)
+    assert body["description"].startswith(
+        "Either a partner confirmation of the customer acceptance of the Microsoft Customer Agreement "
+        "must be provided or the customer must accept the Microsoft Customer Agreement"
+    )
+    assert "before you can complete this purchase" in body["description"]
+    assert not Order.objects.exists()
+
+
+def test_r8_order_for_a_confirmed_customer_is_201(api, sales_agent, partner):
+    customer = confirmed_customer(partner=partner)
+    license_offer = OfferFactory(id="LIC:1")
+    usage_offer = OfferFactory(id="USE:1", billing_type="usage", max_quantity=1)
+    body = {
+        "lineItems": [
+            {"lineItemNumber": 0, "offerId": license_offer.id, "quantity": 5},
+            {"lineItemNumber": 1, "offerId": usage_offer.id, "quantity": 1},
+        ]
+    }
+
+    response = api(sales_agent).post(
+        f"/v1/customers/{customer.tenant_id}/orders", body, REMOTE_ADDR="198.51.100.3"
+    )
+
+    assert response.status_code == 201, response.content
+    order = Order.objects.get()
+    data = response.json()
+    assert data["id"] == str(order.pk)
+    assert data["referenceCustomerId"] == str(customer.tenant_id)
+    assert data["creationDate"]
+    assert [(i["lineItemNumber"], i["offerId"], i["quantity"]) for i in data["lineItems"]] == [
+        (0, "LIC:1", 5),
+        (1, "USE:1", 1),
+    ]
+    subscriptions = {s.offer_id: s for s in Subscription.objects.all()}
+    assert data["lineItems"][0]["subscriptionId"] == str(subscriptions["LIC:1"].pk)
+    assert order.channel == Channel.API and order.client_ip == "198.51.100.3"
+    listed = api(sales_agent).get(f"/v1/customers/{customer.tenant_id}/orders").json()
+    assert [o["id"] for o in listed["items"]] == [str(order.pk)]
+
+
+@pytest.mark.parametrize(
+    "line, field",
+    [
+        ({"offerId": "NOPE", "quantity": 1}, "lineItems[0]"),
+        ({"offerId": "LIC:1", "quantity": 0}, "lineItems[0]"),
+        ({"offerId": "LIC:1", "quantity": 301}, "lineItems[0]"),
+    ],
+)
+def test_r8_bad_order_lines_are_400(api, admin_agent, partner, line, field):
+    customer = confirmed_customer(partner=partner)
+    OfferFactory(id="LIC:1")
+
+    response = api(admin_agent).post(f"/v1/customers/{customer.tenant_id}/orders", {"lineItems": [line]})
+
+    body = assert_error(response, 400, None)
+    assert field in body["description"]
+    assert not Order.objects.exists()
+
+
+# R9 ------------------------------------------------------------------------------
+
+
+def _subscription(customer, **kwargs):
+    return SubscriptionFactory(order=OrderFactory(customer=customer), customer=customer, **kwargs)
+
+
+def test_r9_license_count_change_for_a_confirmed_customer_is_200(api, admin_agent, partner):
+    subscription = _subscription(confirmed_customer(partner=partner), quantity=5)
+    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.pk}"
+
+    response = api(admin_agent).patch(url, {"id": str(subscription.pk), "quantity": 7, "status": "active"})
+
+    assert response.status_code == 200, response.content
+    assert response.json()["quantity"] == 7
+    subscription.refresh_from_db()
+    assert subscription.quantity == 7
+    listed = api(admin_agent).get(f"/v1/customers/{subscription.customer.tenant_id}/subscriptions").json()
+    assert listed["items"][0]["quantity"] == 7
+    assert listed["items"][0]["attributes"] == {"objectType": "Subscription"}
+
+
+def test_r9_license_count_change_without_confirmation_is_403_13605(api, admin_agent, partner):
+    subscription = _subscription(CustomerFactory(partner=partner), quantity=5)
+    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.pk}"
+
+    assert_error(api(admin_agent).patch(url, {"quantity": 7}), 403, 13605)
+    subscription.refresh_from_db()
+    assert subscription.quantity == 5
+
+
+def test_r9_usage_based_subscription_has_no_license_count_400(api, admin_agent, partner):
+    usage = OfferFactory(id="USE:1", billing_type="usage", max_quantity=1)
+    subscription = _subscription(confirmed_customer(partner=partner), offer=usage, quantity=None)
+    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.pk}"
+
+    assert_error(
+        api(admin_agent).patch(url, {"quantity": 3}), 400, 2006, "UsageBasedSubscriptionHasNoQuantity"
+    )
+
+
+@pytest.mark.parametrize("body", [{}, {"quantity": "7"}, {"quantity": 7.5}, {"quantity": True}, [7]])
+def test_r9_quantity_of_the_wrong_type_is_400(api, admin_agent, partner, body):
+    subscription = _subscription(confirmed_customer(partner=partner), quantity=5)
+    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.pk}"
+
+    assert_error(api(admin_agent).patch(url, body), 400, 2000)

@@ -1,0 +1,303 @@
+"""Every refusal is Partner Center's error body with its code and status (R14)."""
+
+import datetime
+
+import pytest
+import time_machine
+from knox.models import AuthToken
+
+from agreements.models import Confirmation
+from orders.models import Order, Subscription
+from tests.api.helpers import assert_error
+from tests.factories import (
+    CustomerFactory,
+    OfferFactory,
+    OrderFactory,
+    SubscriptionFactory,
+    UserFactory,
+    confirmed_customer,
+)
+
+pytestmark = pytest.mark.django_db
+
+MCA = "117a77b0-9360-443b-8795-c6dedc750cf9"
+CLOUD_AGREEMENT = "998b88de-aa99-4388-a42c-1b3517d49490"
+
+
+def _body(**overrides):
+    body = {
+        "primaryContact": {"firstName": "Tania", "lastName": "Carr", "email": "tania@example.com"},
+        "templateId": MCA,
+        "dateAgreed": "2024-03-01",
+        "type": "MicrosoftCustomerAgreement",
+    }
+    body.update(overrides)
+    return body
+
+
+@pytest.fixture
+def customer(partner):
+    return CustomerFactory(partner=partner)
+
+
+@pytest.fixture
+def url(customer):
+    return f"/v1/customers/{customer.tenant_id}/agreements"
+
+
+# 401 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "authorization",
+    [None, "Bearer", "Bearer not-a-token", "Token abc", "Bearer a b", "Bearer \u00e9\u00e9"],
+)
+def test_r14_without_a_valid_token_is_401(api, url, authorization):
+    from tests.api.helpers import ApiClient
+
+    client = ApiClient()
+    if authorization:
+        client.headers["Authorization"] = authorization
+    response = client.get(url)
+
+    assert_error(response, 401, 1000, "Unauthorized")
+    assert response["WWW-Authenticate"] == "Bearer"
+
+
+def test_r14_a_browser_session_is_not_an_api_credential(client, admin_agent, url):
+    client.force_login(admin_agent)
+
+    assert_error(client.get(url), 401, 1000)
+    assert_error(client.post(url, _body(), content_type="application/json"), 401, 1000)
+
+
+def test_revoked_token_is_401(api, admin_agent, url):
+    client = api(admin_agent)
+    assert client.get(url).status_code == 200
+
+    AuthToken.objects.filter(user=admin_agent).delete()
+
+    assert_error(client.get(url), 401, 1000)
+
+
+def test_inactive_user_token_is_401(api, admin_agent, url):
+    client = api(admin_agent)
+    admin_agent.is_active = False
+    admin_agent.save()
+
+    assert_error(client.get(url), 401, 1000)
+
+
+# 400 ---------------------------------------------------------------------------
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 24, 23, 0, tzinfo=datetime.UTC))
+def test_r2_future_date_is_400_code_600002(api, admin_agent, url):
+    response = api(admin_agent).post(url, _body(dateAgreed="2024-11-25"))
+
+    body = assert_error(response, 400, 600002, "DateAgreedInFuture")
+    assert "dateAgreed" in body["description"]
+    assert not Confirmation.objects.exists()
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 24, 23, 0, tzinfo=datetime.UTC))
+def test_r2_offset_date_time_later_than_now_is_600002(api, admin_agent, url):
+    response = api(admin_agent).post(url, _body(dateAgreed="2024-11-25T08:00:00+08:00"))
+
+    assert_error(response, 400, 600002)
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 24, 23, 0, tzinfo=datetime.UTC))
+def test_r2_date_only_follows_the_users_time_zone(api, partner, url):
+    shanghai = UserFactory(username="shanghai.agent", partner=partner, time_zone="Asia/Shanghai")
+
+    response = api(shanghai).post(url, _body(dateAgreed="2024-11-25"))
+
+    assert response.status_code == 201, response.content
+
+
+def test_r7_retired_cloud_agreement_template_is_400_no_longer_supported(api, admin_agent, url):
+    response = api(admin_agent).post(url, _body(templateId=CLOUD_AGREEMENT, type="MicrosoftCloudAgreement"))
+
+    body = assert_error(response, 400, 2003, "AgreementTemplateNoLongerSupported")
+    assert "no longer supported" in body["description"]
+
+
+@pytest.mark.parametrize("template_id", ["00000000-0000-0000-0000-000000000000", "not-a-uuid", ""])
+def test_r7_unknown_template_is_400(api, admin_agent, url, template_id):
+    response = api(admin_agent).post(url, _body(templateId=template_id))
+
+    assert response.status_code == 400
+    assert response.json()["errorName"] in {"AgreementTemplateNotFound", "InvalidInput"}
+
+
+def test_r7_type_that_does_not_match_the_template_is_400(api, admin_agent, url):
+    response = api(admin_agent).post(url, _body(type="MicrosoftCloudAgreement"))
+
+    assert_error(response, 400, 2005, "AgreementTypeMismatch")
+    assert not Confirmation.objects.exists()
+
+
+def test_r1_invalid_phone_and_missing_names_are_400_naming_the_fields(api, admin_agent, url):
+    contact = {"firstName": "  ", "lastName": "Carr", "email": "not-an-email", "phoneNumber": "12"}
+
+    response = api(admin_agent).post(url, _body(primaryContact=contact))
+
+    body = assert_error(response, 400, 2008, "InvalidPhoneNumber")
+    for field in ("primaryContact.firstName", "primaryContact.email", "primaryContact.phoneNumber"):
+        assert field in body["description"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ['{"primaryContact": ', "not json", "[1, 2", '{"a": 1}}', "\x00"],
+    ids=["truncated", "text", "array", "trailing", "nul"],
+)
+def test_r14_malformed_json_is_400(api, admin_agent, url, raw):
+    response = api(admin_agent).post(url, raw=raw)
+
+    assert_error(response, 400, 2001, "MalformedRequestBody")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        [],
+        '"text"',  # a JSON string, not an object
+        {},
+        _body(primaryContact="Tania"),
+        _body(primaryContact={"firstName": 1, "lastName": "Carr", "email": "t@example.com"}),
+        _body(primaryContact={"firstName": ["Tania"], "lastName": "Carr", "email": "t@example.com"}),
+        _body(dateAgreed=20240301),
+        _body(dateAgreed="1st of March"),
+        _body(dateAgreed="2024-02-30"),
+        _body(dateAgreed="99999-01-01T00:00:00Z"),
+        _body(templateId=None),
+        _body(templateId=7),
+        _body(type=True),
+    ],
+)
+def test_r14_wrong_types_are_400_json(api, admin_agent, url, body):
+    response = api(admin_agent).post(url, body)
+
+    assert_error(response, 400, 2000, "InvalidInput")
+    assert not Confirmation.objects.exists()
+
+
+def test_r14_form_encoded_body_is_415_json(api, admin_agent, url):
+    client = api(admin_agent)
+    response = client.client.post(
+        url, {"templateId": MCA}, headers=client.headers
+    )  # multipart, as a browser form would
+
+    assert_error(response, 415, 1007, "UnsupportedMediaType")
+
+
+@pytest.mark.parametrize("query", ["agreementType=Nope", "type=", "agreementType=%00"])
+def test_unknown_agreement_type_is_400_or_the_default(api, admin_agent, query):
+    response = api(admin_agent).get(f"/v1/agreements?{query}")
+
+    assert response.status_code in (200, 400)
+    if response.status_code == 400:
+        assert_error(response, 400, 2000)
+
+
+@pytest.mark.parametrize("size", ["0", "501", "ten", "-1"])
+def test_customers_page_size_outside_1_to_500_is_400(api, admin_agent, size):
+    assert_error(api(admin_agent).get(f"/v1/customers?size={size}"), 400, 2000)
+
+
+def test_forged_continuation_token_is_400(api, admin_agent):
+    response = api(admin_agent).get("/v1/customers", headers={"MS-ContinuationToken": "forged"})
+
+    assert_error(response, 400, 2009, "InvalidContinuationToken")
+
+
+# 404 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/customers/{other}",
+        "/v1/customers/{other}/agreements",
+        "/v1/customers/{other}/directSignedMicrosoftCustomerAgreementStatus",
+        "/v1/customers/{other}/orders",
+        "/v1/customers/{other}/subscriptions",
+        "/v1/customers/{missing}",
+        "/v1/customers/not-a-uuid/agreements",
+        "/v1/customers/{own}/subscriptions/not-a-number",
+        "/v1/customers/{own}/subscriptions/{other_subscription}",
+    ],
+)
+def test_r12_unknown_or_another_partners_object_is_the_same_404(api, admin_agent, other_partner, path):
+    own = confirmed_customer(partner=admin_agent.partner)
+    other = confirmed_customer(partner=other_partner)
+    other_subscription = SubscriptionFactory(order=OrderFactory(customer=other), customer=other)
+    url = path.format(
+        own=own.tenant_id,
+        other=other.tenant_id,
+        missing="3f2504e0-4f89-11d3-9a0c-0305e82c3301",
+        other_subscription=other_subscription.pk,
+    )
+
+    body = assert_error(api(admin_agent).get(url), 404, 1004, "NotFound")
+    assert body["description"] == "The resource was not found."
+
+
+def test_r12_posting_to_another_partners_customer_is_404_and_writes_nothing(api, other_agent, customer):
+    client = api(other_agent)
+
+    assert_error(client.post(f"/v1/customers/{customer.tenant_id}/agreements", _body()), 404, 1004)
+    assert_error(
+        client.post(
+            f"/v1/customers/{customer.tenant_id}/orders",
+            {"lineItems": [{"offerId": OfferFactory().id, "quantity": 1}]},
+        ),
+        404,
+        1004,
+    )
+    assert not Confirmation.objects.exists()
+    assert not Order.objects.exists()
+
+
+# 405 ---------------------------------------------------------------------------
+
+
+def test_unsupported_method_is_405_json(api, admin_agent, url):
+    response = api(admin_agent).client.delete(url, headers=api(admin_agent).headers)
+
+    assert_error(response, 405, 1005, "MethodNotAllowed")
+
+
+# R10 ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("cloud", ["china", "germany", "usgov"])
+def test_r10_agreement_endpoints_answer_a_clear_error_outside_the_public_cloud(
+    api, admin_agent, customer, url, settings, cloud
+):
+    settings.PORTAL_CLOUD = cloud
+    client = api(admin_agent)
+
+    for response in (
+        client.get("/v1/agreements"),
+        client.get(url),
+        client.post(url, _body()),
+        client.get(f"/v1/customers/{customer.tenant_id}/directSignedMicrosoftCustomerAgreementStatus"),
+    ):
+        body = assert_error(response, 400, 2010, "AgreementsNotAvailableInThisCloud")
+        assert "not available in this cloud" in body["description"]
+    assert not Confirmation.objects.exists()
+
+
+def test_r10_orders_need_no_confirmation_outside_the_public_cloud(api, admin_agent, customer, settings):
+    settings.PORTAL_CLOUD = "china"
+    offer = OfferFactory()
+
+    response = api(admin_agent).post(
+        f"/v1/customers/{customer.tenant_id}/orders", {"lineItems": [{"offerId": offer.id, "quantity": 2}]}
+    )
+
+    assert response.status_code == 201, response.content
+    assert Subscription.objects.get().quantity == 2

@@ -1,0 +1,181 @@
+"""R3/R4 role checks through the API, and R15/R6: one POST, one record."""
+
+import uuid
+
+import pytest
+
+from agreements.models import Confirmation
+from customers.models import Customer
+from orders.models import Order
+from tests.api.helpers import assert_error
+from tests.factories import CustomerFactory, OfferFactory, confirmed_customer
+
+pytestmark = pytest.mark.django_db
+
+MCA = "117a77b0-9360-443b-8795-c6dedc750cf9"
+BODY = {
+    "primaryContact": {"firstName": "Tania", "lastName": "Carr", "email": "tania@example.com"},
+    "templateId": MCA,
+    "dateAgreed": "2024-03-01",
+    "type": "MicrosoftCustomerAgreement",
+}
+
+
+@pytest.mark.parametrize("role", ["admin_agent", "sales_agent"])
+def test_r3_admin_and_sales_agents_confirm_through_the_api(request, api, partner, role):
+    customer = CustomerFactory(partner=partner)
+
+    response = api(request.getfixturevalue(role)).post(f"/v1/customers/{customer.tenant_id}/agreements", BODY)
+
+    assert response.status_code == 201, response.content
+    assert Confirmation.objects.filter(customer=customer).count() == 1
+
+
+@pytest.mark.parametrize("role", ["helpdesk_agent", "billing_admin"])
+def test_r3_helpdesk_and_billing_read_but_cannot_confirm(request, api, partner, role):
+    customer = CustomerFactory(partner=partner)
+    client = api(request.getfixturevalue(role))
+    url = f"/v1/customers/{customer.tenant_id}/agreements"
+
+    assert client.get(url).status_code == 200
+    body = assert_error(client.post(url, BODY), 403, 1001, "Forbidden")
+    assert "admin agents and sales agents" in body["description"]
+    assert not Confirmation.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["helpdesk_agent", "billing_admin"])
+def test_r3_helpdesk_and_billing_cannot_create_customers_order_or_change_counts(request, api, partner, role):
+    customer = confirmed_customer(partner=partner)
+    offer = OfferFactory()
+    client = api(request.getfixturevalue(role))
+
+    assert_error(client.post("/v1/customers", {}), 403, 1001)
+    assert_error(
+        client.post(f"/v1/customers/{customer.tenant_id}/orders", {"lineItems": []}),
+        403,
+        1001,
+    )
+    assert client.get(f"/v1/customers/{customer.tenant_id}/subscriptions").status_code == 200
+    assert client.get("/v1/offers").json()["items"][0]["id"] == offer.id
+    assert not Order.objects.exists()
+
+
+def test_r4_reseller_sales_agent_cannot_confirm_for_its_own_customer(api, reseller_agent, reseller_partner):
+    customer = CustomerFactory(partner=reseller_partner)
+
+    response = api(reseller_agent).post(f"/v1/customers/{customer.tenant_id}/agreements", BODY)
+
+    body = assert_error(response, 403, 1003, "ResellerCannotConfirm")
+    assert "indirect provider" in body["description"]
+    assert not Confirmation.objects.exists()
+
+
+def test_staff_without_a_partner_get_403_on_partner_records_and_read_the_catalogue(api, staff_user, partner):
+    customer = CustomerFactory(partner=partner)
+    client = api(staff_user)
+
+    assert_error(client.get("/v1/customers"), 403, 1002, "NoPartner")
+    assert_error(client.get(f"/v1/customers/{customer.tenant_id}/agreements"), 403, 1002)
+    assert client.get("/v1/agreements").status_code == 200
+    assert client.get("/v1/offers").status_code == 200
+
+
+# R15 and R6 ----------------------------------------------------------------------
+
+
+def test_r15_the_same_post_twice_with_the_same_request_id_creates_one_confirmation(api, admin_agent, partner):
+    customer = CustomerFactory(partner=partner)
+    client = api(admin_agent)
+    url = f"/v1/customers/{customer.tenant_id}/agreements"
+    request_id = str(uuid.uuid4())
+
+    first = client.post(url, BODY, headers={"MS-RequestId": request_id})
+    second = client.post(url, BODY, headers={"MS-RequestId": request_id})
+
+    assert first.status_code == second.status_code == 201
+    assert first.json() == second.json()
+    assert Confirmation.objects.filter(customer=customer).count() == 1
+
+
+def test_r6_same_acceptor_with_another_request_id_is_409_600061(api, admin_agent, partner):
+    customer = CustomerFactory(partner=partner)
+    client = api(admin_agent)
+    url = f"/v1/customers/{customer.tenant_id}/agreements"
+
+    assert client.post(url, BODY, headers={"MS-RequestId": str(uuid.uuid4())}).status_code == 201
+    response = client.post(url, BODY, headers={"MS-RequestId": str(uuid.uuid4())})
+
+    body = assert_error(response, 409, 600061, "PartnerConfirmedAgreementAlreadyExists")
+    assert body["description"].startswith("A partner confirmed agreement already exists for the customer.")
+    assert Confirmation.objects.filter(customer=customer).count() == 1
+
+
+def test_r6_a_changed_acceptor_is_a_new_current_confirmation(api, admin_agent, partner):
+    customer = CustomerFactory(partner=partner)
+    client = api(admin_agent)
+    url = f"/v1/customers/{customer.tenant_id}/agreements"
+    changed = {**BODY, "primaryContact": {**BODY["primaryContact"], "email": "carr@example.com"}}
+
+    client.post(url, BODY)
+    assert client.post(url, changed).status_code == 201
+
+    customer.refresh_from_db()
+    assert customer.current_confirmation.email == "carr@example.com"
+    assert client.get(f"{url}?agreementType=*").json()["totalCount"] == 2
+
+
+def test_r15_a_request_id_that_is_not_a_guid_still_makes_the_post_idempotent(api, admin_agent, partner):
+    customer = CustomerFactory(partner=partner)
+    client = api(admin_agent)
+    url = f"/v1/customers/{customer.tenant_id}/agreements"
+
+    client.post(url, BODY, headers={"MS-RequestId": "script-run-42"})
+    client.post(url, BODY, headers={"MS-RequestId": "script-run-42"})
+
+    assert Confirmation.objects.count() == 1
+
+
+def test_r15_the_same_customer_post_twice_creates_one_customer(api, admin_agent):
+    client = api(admin_agent)
+    body = {
+        "companyProfile": {"domain": "wingtiptoys", "companyName": "Wingtip Toys"},
+        "billingProfile": {
+            "email": "ap@wingtiptoys.example",
+            "culture": "en-US",
+            "language": "en",
+            "companyName": "Wingtip Toys",
+            "defaultAddress": {
+                "firstName": "Pat",
+                "lastName": "Kim",
+                "addressLine1": "1 Microsoft Way",
+                "city": "Redmond",
+                "state": "WA",
+                "postalCode": "98052",
+                "country": "US",
+                "phoneNumber": "4255550100",
+            },
+        },
+    }
+    headers = {"MS-RequestId": str(uuid.uuid4())}
+
+    first = client.post("/v1/customers", body, headers=headers)
+    second = client.post("/v1/customers", body, headers=headers)
+
+    assert first.status_code == second.status_code == 201, first.content
+    assert first.json()["id"] == second.json()["id"]
+    assert Customer.objects.count() == 1
+
+
+def test_r15_the_same_order_post_twice_creates_one_order(api, admin_agent, partner):
+    customer = confirmed_customer(partner=partner)
+    offer = OfferFactory()
+    client = api(admin_agent)
+    headers = {"MS-RequestId": str(uuid.uuid4())}
+    body = {"lineItems": [{"lineItemNumber": 0, "offerId": offer.id, "quantity": 3}]}
+
+    first = client.post(f"/v1/customers/{customer.tenant_id}/orders", body, headers=headers)
+    second = client.post(f"/v1/customers/{customer.tenant_id}/orders", body, headers=headers)
+
+    assert first.status_code == second.status_code == 201
+    assert first.json()["id"] == second.json()["id"]
+    assert Order.objects.count() == 1
