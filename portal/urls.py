@@ -1,14 +1,17 @@
 """Root URL configuration. Paths are stable (PRODUCT §5)."""
 
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from portal import views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # R16: the language switch works before signing in too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("accounts/", include("accounts.urls")),
     path("customers/", include("customers.urls")),
     path("customers/", include("agreements.urls")),

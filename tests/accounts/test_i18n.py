@@ -40,3 +40,10 @@ def test_r16_compiled_catalogue_matches_the_source():
     translations = {entry.msgid: entry.msgstr for entry in compiled}
     stale = [e.msgid for e in source if not e.msgid_plural and translations.get(e.msgid) != e.msgstr]
     assert not stale, f"run `make messages`: django.mo is older than django.po for {stale[:5]}"
+
+
+def test_r16_anonymous_user_switches_language_on_the_sign_in_page(client):
+    response = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/accounts/login/"})
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/"
+    assert "用户名" in client.get(reverse("login")).content.decode()
