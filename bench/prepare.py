@@ -1,0 +1,128 @@
+"""Pick what the load needs from the seeded database; EXPLAIN the list queries.
+
+    python -m bench.prepare --out bench/.data/config.json [--search Harbor] ...
+
+Runs with the benchmark's environment (DATABASE_URL etc.), reads only, except
+for the API token it creates through `create_api_token` (PRODUCT §7).
+"""
+
+import argparse
+import io
+import json
+import os
+import random
+import sys
+
+
+def _explain(qs, *, analyze: bool) -> str:
+    try:
+        return qs.explain(analyze=True) if analyze else qs.explain()
+    except Exception as exc:  # a benchmark reports, it does not stop
+        return f"EXPLAIN failed: {exc!r}"
+
+
+def _sql(qs) -> str:
+    try:
+        return str(qs.query)
+    except Exception as exc:
+        return f"(no SQL: {exc!r})"
+
+
+def explain_plans(*, user, search: str, deep_page: int, per_page: int) -> dict:
+    """Plans of the customer list's queries as the list view runs them (rows and page count)."""
+    from django.db import connection
+
+    from customers.models import Customer
+    from customers.selectors import customer_list
+
+    analyze = connection.vendor == "postgresql"
+    offset = (deep_page - 1) * per_page
+    cases = {
+        "search_rows": customer_list(user=user, q=search)[:per_page],
+        "search_count": customer_list(user=user, q=search).select_related(None).order_by(),
+        "company_name_icontains": Customer.objects.filter(company_name__icontains=search).only("id"),
+        "page1_rows": customer_list(user=user)[:per_page],
+        "deep_page_rows": customer_list(user=user)[offset : offset + per_page],
+        "list_count": customer_list(user=user).select_related(None).order_by(),
+        "filter_required_rows": customer_list(user=user, status="required")[:per_page],
+    }
+    plans = {}
+    for name, qs in cases.items():
+        plans[name] = {"sql": _sql(qs), "plan": _explain(qs, analyze=analyze)}
+    plans["uses_index_for_search"] = _uses_index(plans["company_name_icontains"]["plan"], connection.vendor)
+    return plans
+
+
+def _uses_index(plan: str, vendor: str) -> bool | None:
+    if vendor != "postgresql":
+        return None  # SQLite cannot index a LIKE '%fragment%'; nothing to show
+    return "Index" in plan and "Seq Scan" not in plan
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", required=True)
+    parser.add_argument("--search", default="Harbor")
+    parser.add_argument("--deep-page", type=int, default=2000)
+    parser.add_argument("--per-page", type=int, default=25)
+    parser.add_argument("--password", default="")
+    parser.add_argument("--write-users", type=int, default=16)
+    parser.add_argument("--write-pool", type=int, default=40)
+    parser.add_argument("--sample", type=int, default=400)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args(argv)
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    import django
+
+    django.setup()
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+    from django.db import connection
+
+    from customers.models import Customer
+
+    rng = random.Random(args.seed)
+    user = get_user_model().objects.get(username="sales.agent")
+    mine = Customer.objects.filter(partner_id=user.partner_id)
+    total = mine.count()
+    last_page = max(1, -(-total // args.per_page))
+    deep_page = min(args.deep_page, max(1, last_page // 2))
+    tenant_ids = [str(t) for t in mine.values_list("tenant_id", flat=True).iterator(chunk_size=5000)]
+    confirmed = [
+        str(t)
+        for t in mine.filter(current_confirmation__isnull=False)
+        .values_list("tenant_id", flat=True)
+        .iterator(chunk_size=5000)
+    ]
+    sample = min(args.sample, len(tenant_ids))
+    write_count = min(len(tenant_ids), args.write_users * args.write_pool)
+    token_out = io.StringIO()
+    try:
+        call_command("create_api_token", "sales.agent", stdout=token_out)
+        token, token_error = token_out.getvalue().strip(), ""
+    except Exception as exc:
+        token, token_error = "", repr(exc)
+    config = {
+        "password": args.password,
+        "token": token,
+        "token_error": token_error,
+        "search": args.search,
+        "deep_page": deep_page,
+        "last_page": last_page,
+        "customers": total,
+        "customers_confirmed": len(confirmed),
+        "vendor": connection.vendor,
+        "detail_tenants": rng.sample(tenant_ids, sample),
+        "api_tenants": rng.sample(confirmed, min(sample, len(confirmed))),
+        "write_tenants": rng.sample(tenant_ids, write_count),
+        "write_pool": max(1, write_count // max(1, args.write_users)),
+        "explain": explain_plans(user=user, search=args.search, deep_page=deep_page, per_page=args.per_page),
+    }
+    with open(args.out, "w", encoding="utf-8") as out:
+        json.dump(config, out, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
