@@ -1,0 +1,88 @@
+"""Turn a database that is unavailable or locked into a clear 503, never a 500 (R14).
+
+Every service is @transaction.atomic, so when the database fails mid-write the
+transaction is rolled back and nothing half-written remains; what is left to do
+is to tell the person (or the script) to try again, and to log the failure.
+"""
+
+import logging
+import sys
+
+from django.core.signals import got_request_exception
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+
+logger = logging.getLogger("portal.database")
+
+DATABASE_FAILURES = (OperationalError, InterfaceError)
+API_PREFIX = "/v1/"
+STRICT_CSP = (
+    "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
+)
+RETRY_AFTER_SECONDS = 30
+# Partner Center's error body (R14), with a code of Accord's own like those in portal.api.ERRORS.
+UNAVAILABLE_CODE = 1009
+UNAVAILABLE_NAME = "ServiceUnavailable"
+UNAVAILABLE_DESCRIPTION = (
+    "The database is temporarily unavailable. Nothing was saved; retry the request in a moment."
+)
+
+
+def database_unavailable_response(request) -> HttpResponse:
+    """The 503 for this request: JSON under /v1/, an error page otherwise."""
+    if request.path.startswith(API_PREFIX):
+        response = JsonResponse(
+            {"code": UNAVAILABLE_CODE, "description": UNAVAILABLE_DESCRIPTION, "errorName": UNAVAILABLE_NAME},
+            status=503,
+        )
+    else:
+        # Rendered without the request: the context processors and the navigation
+        # would query the database that just failed.
+        response = HttpResponse(loader.render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _log(request, exception) -> None:
+    logger.error(
+        "Database unavailable during %s %s: %s",
+        request.method,
+        request.path,
+        exception,
+        exc_info=(type(exception), exception, exception.__traceback__),
+    )
+
+
+def _note_database_failure(sender, request=None, **kwargs):
+    """Remember a failure Django already turned into a 500 (e.g. loading the session in a middleware)."""
+    exception = sys.exc_info()[1]
+    if request is not None and isinstance(exception, DATABASE_FAILURES):
+        request.database_failure = exception
+
+
+got_request_exception.connect(_note_database_failure, dispatch_uid="portal.middleware.database_failure")
+
+
+class DatabaseUnavailableMiddleware:
+    """Answer 503 when the database refuses a request: a locked SQLite file, a PostgreSQL outage."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        failure = getattr(request, "database_failure", None)
+        if response.status_code == 500 and failure is not None:
+            _log(request, failure)
+            response = database_unavailable_response(request)
+            # The failure happened before the middlewares that add these could run.
+            response["X-Frame-Options"] = "DENY"
+            response["Content-Security-Policy"] = STRICT_CSP
+        return response
+
+    def process_exception(self, request, exception):
+        if not isinstance(exception, DATABASE_FAILURES):
+            return None
+        _log(request, exception)
+        return database_unavailable_response(request)

@@ -1,0 +1,91 @@
+"""R16 and WCAG: the main pages have no serious or critical axe-core violations, in English and Chinese.
+
+While it walks the pages, the test also collects the browser console: a page
+that breaks the Content-Security-Policy (an inline script or style) logs a
+violation there.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import reverse
+
+from tests.factories import (
+    CustomerFactory,
+    OfferFactory,
+    SubscriptionFactory,
+    UserFactory,
+    confirmed_customer,
+)
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SERIOUS = {"serious", "critical"}
+
+
+def serious_violations(axe, page) -> list[str]:
+    results = axe.run(page)
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_r16_main_pages_have_no_serious_axe_violations_nor_csp_errors(page, live_server, partner, language):
+    agent = UserFactory(username="sales.agent", partner=partner, role="Sales agent", first_name="Dana")
+    offer = OfferFactory(id="BASIC:0001", name="Microsoft 365 Business Basic")
+    OfferFactory(id="AZURE:0001", name="Azure plan", billing_type="usage", max_quantity=1)
+    required = CustomerFactory(partner=partner, company_name="Tailspin Toys")
+    confirmed = confirmed_customer(partner=partner, company_name="Adatum")
+    subscription = SubscriptionFactory(
+        order__customer=confirmed, order__placed_by=agent, customer=confirmed, offer=offer
+    )
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+    console = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda error: console.append(f"pageerror: {error}"))
+    axe = Axe()
+    problems = {}
+
+    def check(name, path=None):
+        if path is not None:
+            page.goto(live_server.url + path)
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == language, name
+        found = serious_violations(axe, page)
+        if found:
+            problems[name] = found
+
+    check("sign-in", reverse("login"))
+    page.locator("#id_username").fill(agent.username)
+    page.locator("#id_password").fill("wrong")
+    page.locator("#submit-id-submit").click()
+    check("sign-in with an error")
+    page.locator("#id_password").fill("correct-horse-battery-staple")
+    page.locator("#submit-id-submit").click()
+    check("home", reverse("home"))
+    check("customer list", reverse("customers:list"))
+    check("account info", reverse("customers:detail", kwargs={"tenant_id": confirmed.tenant_id}))
+    check("F1 wizard", reverse("customers:new"))
+    page.locator("form [type=submit]").last.click()
+    check("F1 wizard with errors")
+    check("F2 form", reverse("agreements:confirm", kwargs={"tenant_id": required.tenant_id}))
+    check(
+        "F3 order with the agreement prompt", reverse("orders:new", kwargs={"tenant_id": required.tenant_id})
+    )
+    check("F3 order form", reverse("orders:new", kwargs={"tenant_id": confirmed.tenant_id}))
+    check("subscriptions", reverse("orders:subscriptions", kwargs={"tenant_id": confirmed.tenant_id}))
+    check(
+        "F5 license count",
+        reverse(
+            "orders:subscription_quantity",
+            kwargs={"tenant_id": confirmed.tenant_id, "subscription_id": subscription.pk},
+        ),
+    )
+
+    assert not problems, "\n".join(f"{name}: {found}" for name, found in problems.items())
+    csp_errors = [
+        line for line in console if "Content Security Policy" in line or line.startswith("pageerror")
+    ]
+    assert not csp_errors, csp_errors
