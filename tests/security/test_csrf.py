@@ -104,3 +104,12 @@ def test_the_api_uses_no_cookies_so_needs_no_csrf_token(world, admin_agent):
         f"/v1/customers/{world['tenant_id']}/agreements", {"templateId": "x"}, content_type="application/json"
     )
     assert response.status_code == 401
+
+
+def test_r16_csrf_failure_page_is_translated_and_in_the_portals_layout(db):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "x", "password": "y"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "表单已过期" in content
+    assert 'id="main"' in content  # base.html, not Django's bare page
