@@ -1,5 +1,6 @@
 """Partners (tenants of Accord) and their users."""
 
+import uuid
 import zoneinfo
 
 from django.conf import settings
@@ -62,6 +63,8 @@ class User(AbstractUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, choices=_time_zone_choices, default=_default_time_zone
     )
+    # The user's id in the API (Partner Center's userId is a GUID, not a row number).
+    api_id = models.UUIDField(_("API ID"), default=uuid.uuid4, unique=True, editable=False)
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"

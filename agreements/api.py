@@ -16,7 +16,6 @@ from drf_spectacular.utils import (
 )
 from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from agreements.models import AgreementType, ConfirmationChannel
 from agreements.selectors import confirmation_history, template_get, template_list
@@ -34,6 +33,7 @@ from portal.api import (
     common_responses,
     idempotency_key,
 )
+from portal.api_views import ApiView
 from portal.audit import actor_from_request
 
 ALL_TYPES = "*"
@@ -72,7 +72,7 @@ def agreement_type_filter(request) -> str | None:
     for value in AgreementType.values:
         if value.casefold() == raw.casefold():
             return value
-    raise ApiError("invalid_input", f"agreementType must be one of {', '.join(TYPE_CHOICES)}.")
+    raise ApiError("agreement_type", f"agreementType must be one of {', '.join(TYPE_CHOICES)}.")
 
 
 def format_date_agreed(value: datetime.date) -> str:
@@ -190,7 +190,7 @@ class AgreementSerializer(serializers.Serializer):
         return format_date_agreed(obj.date_agreed)
 
     def get_userId(self, obj) -> str | None:
-        return str(obj.recorded_by_id) if obj.recorded_by_id else None
+        return str(obj.recorded_by.api_id) if obj.recorded_by_id else None
 
     def get_attributes(self, obj) -> dict:
         return {"objectType": "Agreement"}
@@ -210,7 +210,7 @@ AgreementCollection = collection_serializer(AgreementSerializer, "AgreementColle
 # Views -----------------------------------------------------------------------
 
 
-class AgreementApiView(APIView):
+class AgreementApiView(ApiView):
     permission_classes = [PortalPermission, AgreementsAvailable]
     service_field_map = {
         "first_name": "primaryContact.firstName",
@@ -261,6 +261,22 @@ class CustomerAgreementsView(AgreementApiView):
     @extend_schema(
         operation_id="customer_agreements_create",
         summary="Confirm customer acceptance of the Microsoft Customer Agreement",
+        description=(
+            "Records who accepted the agreement and when; the new confirmation becomes the "
+            "customer's current one (R5).\n\n"
+            "- `primaryContact`: first and last name 1–50 characters, a valid email address and an "
+            "optional phone number that must be **valid for the customer's country** (R1); it is "
+            "stored and returned in E.164. Partner Center's sample number `1234567890` is therefore "
+            "refused for a US customer (400 InvalidPhoneNumber) and accepted as `+441234567890` for "
+            "a British one.\n"
+            "- `dateAgreed`: a date or an ISO 8601 date-time, not later than today in the user's "
+            "time zone (with an offset: not later than now) and not earlier than the template's "
+            "publication date (R2; 400 code 600002 for a future date).\n"
+            "- `templateId`: any Microsoft Customer Agreement template; `type`, when given, must be "
+            "the template's type (R7).\n"
+            "- The same acceptor as the current confirmation is 409 code 600061 (R6). Send "
+            "`MS-RequestId` to make retries safe (R15)."
+        ),
         tags=["agreements"],
         parameters=[TENANT_ID_PARAMETER, REQUEST_ID_PARAMETER],
         request=AgreementInputSerializer,
@@ -298,13 +314,6 @@ class CustomerAgreementsView(AgreementApiView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         template = template_get(template_id=data["templateId"])
-        wanted_type = data.get("type") or data.get("agreementType")
-        if wanted_type and template.is_supported and wanted_type != template.agreement_type:
-            raise ApiError(
-                "type_mismatch",
-                f"type: {wanted_type} does not match template {template.template_id}, "
-                f"which is a {template.agreement_type}.",
-            )
         contact = data["primaryContact"]
         confirmation = confirmation_record(
             actor=actor_from_request(request),
@@ -318,6 +327,7 @@ class CustomerAgreementsView(AgreementApiView):
             ),
             channel=ConfirmationChannel.API,
             template=template,
+            agreement_type=data.get("type") or data.get("agreementType") or None,
             idempotency_key=idempotency_key(request),
         )
         return Response(AgreementSerializer(confirmation).data, status=status.HTTP_201_CREATED)

@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AgreementTemplate, Confirmation, ConfirmationChannel
 from agreements.selectors import template_latest_mca
+from customers.locks import customer_lock_for_update
 from customers.models import Customer
 from customers.validators import phone_normalize
 from portal.audit import Actor
@@ -61,6 +62,7 @@ class Acceptor:
 
 
 def agreements_available() -> bool:
+    """R10: agreements, and with them the gates R8 and R9, exist only in the public cloud."""
     return settings.PORTAL_CLOUD == "public"
 
 
@@ -85,33 +87,41 @@ def ensure_may_confirm(user) -> None:
 
 
 def _clean_date_agreed(value, *, user, template: AgreementTemplate) -> datetime.date:
-    """R2: not later than today in the user's time zone, not before publication."""
-    if isinstance(value, datetime.datetime):
-        if timezone.is_aware(value):
-            if value > timezone.now():
-                raise ValidationError(
-                    {
-                        "date_agreed": ValidationError(
-                            _("The agreement acceptance date cannot be in the future."),
-                            code="future_date",
-                        )
-                    }
-                )
+    """R2: not later than today in the user's time zone, not before publication.
+
+    An aware datetime (API) is a moment: it must not be later than now, and its
+    date is the one in the sender's offset, which may already be tomorrow in
+    the user's time zone (12:00+14:00 on the 25th is 22:00 UTC on the 24th).
+    Dates in messages are ISO 8601, which reads the same in every locale.
+    """
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        if value > timezone.now():
+            raise ValidationError(
+                {
+                    "date_agreed": ValidationError(
+                        _("The agreement acceptance date cannot be in the future."),
+                        code="future_date",
+                    )
+                }
+            )
         value = value.date()
-    today = timezone.localdate(timezone=user.zoneinfo)
-    if value > today:
-        raise ValidationError(
-            {
-                "date_agreed": ValidationError(
-                    _(
-                        "The agreement acceptance date cannot be later than today "
-                        "(%(today)s in your time zone, %(zone)s)."
-                    ),
-                    code="future_date",
-                    params={"today": formats.date_format(today, "SHORT_DATE_FORMAT"), "zone": user.time_zone},
-                )
-            }
-        )
+    else:
+        if isinstance(value, datetime.datetime):
+            value = value.date()
+        today = timezone.localdate(timezone=user.zoneinfo)
+        if value > today:
+            raise ValidationError(
+                {
+                    "date_agreed": ValidationError(
+                        _(
+                            "The agreement acceptance date cannot be later than today "
+                            "(%(today)s in your time zone, %(zone)s)."
+                        ),
+                        code="future_date",
+                        params={"today": today.isoformat(), "zone": user.time_zone},
+                    )
+                }
+            )
     if value < template.published_on:
         raise ValidationError(
             {
@@ -121,7 +131,7 @@ def _clean_date_agreed(value, *, user, template: AgreementTemplate) -> datetime.
                         "%(published)s, when this agreement version was published."
                     ),
                     code="before_publication",
-                    params={"published": formats.date_format(template.published_on, "SHORT_DATE_FORMAT")},
+                    params={"published": template.published_on.isoformat()},
                 )
             }
         )
@@ -211,25 +221,35 @@ def confirmation_record(
     channel: str,
     template: AgreementTemplate | None = None,
     idempotency_key: uuid.UUID | None = None,
+    agreement_type: str | None = None,
 ) -> Confirmation:
     """Record that the customer accepted the agreement, making it the current confirmation.
 
-    A repeated submission (same idempotency key) returns the confirmation it
-    created the first time (R15).
+    agreement_type, when given (the API's `type`), must be the template's type:
+    the stored type follows the template (R7). A repeated submission (same
+    idempotency key) returns the confirmation it created the first time (R15).
     """
     ensure_agreements_available()
     user = actor.user
     ensure_may_confirm(user)
     # The row lock serialises confirmations with each other and with order_place (R8).
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    if customer.partner_id != user.partner_id:
-        raise Customer.DoesNotExist()
+    customer = customer_lock_for_update(customer=customer, user=user)
     if idempotency_key is not None:
         existing = Confirmation.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
 
     template = template_for_confirmation(template)
+    if agreement_type is not None and agreement_type != template.agreement_type:
+        raise ValidationError(
+            {
+                "agreement_type": ValidationError(
+                    _("%(type)s does not match the agreement template, which is a %(template_type)s."),
+                    code="type_mismatch",
+                    params={"type": agreement_type, "template_type": template.agreement_type},
+                )
+            }
+        )
     cleaned = acceptor_validate(user=user, acceptor=acceptor, country=customer.country, template=template)
     confirmation = Confirmation(
         customer=customer,

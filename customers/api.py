@@ -9,7 +9,6 @@ from django.db.models import Q
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers, status
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from agreements.api import StrictCharField
 from customers.models import Channel
@@ -25,6 +24,7 @@ from portal.api import (
     common_responses,
     idempotency_key,
 )
+from portal.api_views import ApiView
 from portal.audit import actor_from_request
 
 PAGE_SIZE_DEFAULT = 100
@@ -177,7 +177,7 @@ def _continuation(request) -> tuple[str, int] | None:
 # Views -------------------------------------------------------------------------
 
 
-class CustomerListView(APIView):
+class CustomerListView(ApiView):
     """GET, POST /v1/customers."""
 
     permission_classes = [PortalPermission]
@@ -312,7 +312,7 @@ class CustomerListView(APIView):
         return Response(CustomerSerializer(customer).data, status=status.HTTP_201_CREATED)
 
 
-class CustomerDetailView(APIView):
+class CustomerDetailView(ApiView):
     """GET /v1/customers/{tenantId}."""
 
     permission_classes = [PortalPermission]

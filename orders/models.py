@@ -111,6 +111,16 @@ class Subscription(models.Model):
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="subscriptions"
     )
+    # The line that created it (the API's lineItems[].subscriptionId); empty for
+    # subscriptions that no order line created (imports, demo data).
+    order_line = models.ForeignKey(
+        OrderLine,
+        verbose_name=_("order line"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="subscriptions",
+    )
     # None for usage-based offers: they have no license count.
     quantity = models.PositiveIntegerField(_("license count"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)

@@ -3,12 +3,13 @@
 import uuid
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements.services import agreements_available
+from customers.locks import customer_lock_for_update
 from customers.models import Channel, Customer
 from orders.models import Offer, Order, OrderLine, Subscription
 from portal.audit import Actor
@@ -41,25 +42,13 @@ class LineItem:
     line_item_number: int | None = None
 
 
-def agreement_gate_applies() -> bool:
-    """R10: outside the public cloud there are no agreements, so no gate."""
-    return settings.PORTAL_CLOUD == "public"
-
-
 def agreement_gate_blocks(customer: Customer) -> bool:
     """Whether R8/R9 stop orders and license-count changes for this customer right now.
 
     Views use it to prompt early (F3) or explain (F5); the services re-check under
     the customer row lock, so the answer here is advice, not the gate.
     """
-    return agreement_gate_applies() and not customer.is_confirmed
-
-
-def _lock_customer(customer: Customer, user) -> Customer:
-    locked = Customer.objects.select_for_update().get(pk=customer.pk)
-    if locked.partner_id != user.partner_id:
-        raise Customer.DoesNotExist()
-    return locked
+    return agreements_available() and not customer.is_confirmed
 
 
 def _check_quantity(offer: Offer, quantity, field: str) -> int:
@@ -99,12 +88,12 @@ def order_place(
     user = actor.user
     if not user.has_perm("orders.add_order") or user.partner_id is None:
         raise PermissionDenied(_("You do not have permission to place orders."))
-    customer = _lock_customer(customer, user)
+    customer = customer_lock_for_update(customer=customer, user=user)
     if idempotency_key is not None:
         existing = Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
         if existing is not None:
             return existing
-    if agreement_gate_applies() and not customer.is_confirmed:
+    if agreements_available() and not customer.is_confirmed:
         raise AgreementRequired()
     if not lines:
         raise ValidationError(_("Add at least one product to the order."), code="empty")
@@ -152,14 +141,13 @@ def order_place(
     # The history names the acting user also outside a web request (API, scripts).
     order._history_user = user
     order.save()
-    OrderLine.objects.bulk_create(
-        [OrderLine(order=order, line_item_number=n, offer=offer, quantity=q) for n, offer, q in checked]
-    )
-    for _number, offer, quantity in checked:
+    for number, offer, quantity in checked:
+        line = OrderLine.objects.create(order=order, line_item_number=number, offer=offer, quantity=quantity)
         subscription = Subscription(
             customer=customer,
             offer=offer,
             order=order,
+            order_line=line,
             # R9: usage-based subscriptions have no license count.
             quantity=quantity if offer.is_license_based else None,
             updated_by=user,
@@ -180,7 +168,7 @@ def subscription_set_quantity(
     user = actor.user
     if not user.has_perm("orders.change_subscription") or user.partner_id is None:
         raise PermissionDenied(_("You do not have permission to change license counts."))
-    customer = _lock_customer(subscription.customer, user)
+    customer = customer_lock_for_update(customer=subscription.customer, user=user)
     subscription = Subscription.objects.select_for_update().select_related("offer").get(pk=subscription.pk)
     if not subscription.offer.is_license_based:
         raise ValidationError(
@@ -190,7 +178,7 @@ def subscription_set_quantity(
                 )
             }
         )
-    if agreement_gate_applies() and not customer.is_confirmed:
+    if agreements_available() and not customer.is_confirmed:
         raise AgreementRequired(LICENSE_COUNT_BLOCKED_MESSAGE)
     subscription.quantity = _check_quantity(subscription.offer, quantity, "quantity")
     subscription.updated_by = user

@@ -15,6 +15,7 @@ from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiTypes
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions, permissions, serializers, status
+from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from agreements.services import AgreementsUnavailable, ResellerCannotConfirm, agreements_available
@@ -35,6 +36,7 @@ ERRORS = {
     "invalid_phone": (400, 2008, "InvalidPhoneNumber"),
     "continuation": (400, 2009, "InvalidContinuationToken"),
     "cloud": (400, 2010, "AgreementsNotAvailableInThisCloud"),
+    "agreement_type": (400, 2011, "InvalidAgreementType"),
     "unauthorized": (401, 1000, "Unauthorized"),
     "forbidden": (403, 1001, "Forbidden"),
     "no_partner": (403, 1002, "NoPartner"),
@@ -55,6 +57,7 @@ _VALIDATION_PRIORITY = (
     "before_publication",
     "template_retired",
     "template_unknown",
+    "type_mismatch",
     "usage_based",
     "quantity_bounds",
     "invalid_phone",
@@ -63,6 +66,7 @@ _VALIDATION_PRIORITY = (
 _CODE_ALIASES = {"phone_country": "invalid_phone"}
 
 DUPLICATE_DESCRIPTION = "A partner confirmed agreement already exists for the customer."
+NOT_FOUND_DESCRIPTION = "The resource was not found."
 
 
 class ApiError(exceptions.APIException):
@@ -105,17 +109,26 @@ def _describe_validation(exc: DjangoValidationError, field_map: dict[str, str]) 
 
 
 def _flatten_drf(detail, prefix="") -> list[str]:
+    """DRF's nested errors as `path: message` strings, e.g. `lineItems[0].offerId: …`.
+
+    A list serializer reports its items' errors as a dict keyed by index (or as
+    a list with {} for good items); both become `[index]`.
+    """
     if isinstance(detail, dict):
         out = []
         for key, value in detail.items():
-            name = key if key != "non_field_errors" else ""
-            out.extend(_flatten_drf(value, f"{prefix}.{name}" if prefix and name else (name or prefix)))
+            if isinstance(key, int):
+                name = f"{prefix}[{key}]"
+            elif key == "non_field_errors":
+                name = prefix
+            else:
+                name = f"{prefix}.{key}" if prefix else key
+            out.extend(_flatten_drf(value, name))
         return out
     if isinstance(detail, list):
         out = []
         for index, value in enumerate(detail):
-            inner = f"{prefix}[{index}]" if isinstance(value, dict) else prefix
-            out.extend(_flatten_drf(value, inner))
+            out.extend(_flatten_drf(value, f"{prefix}[{index}]" if isinstance(value, dict) else prefix))
         return out
     return [f"{prefix}: {detail}" if prefix else str(detail)]
 
@@ -146,7 +159,7 @@ def exception_handler(exc, context):
     elif isinstance(exc, exceptions.PermissionDenied):
         kind, description = "forbidden", str(exc.detail)
     elif isinstance(exc, Http404 | exceptions.NotFound | Customer.DoesNotExist):
-        kind, description = "not_found", "The resource was not found."
+        kind, description = "not_found", NOT_FOUND_DESCRIPTION
     elif isinstance(exc, exceptions.MethodNotAllowed):
         kind, description = "method", str(exc.detail)
     elif isinstance(exc, exceptions.NotAcceptable):
@@ -189,6 +202,19 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return build_bearer_security_scheme_object(header_name="Authorization", token_prefix="Bearer")
+
+
+# Parsing --------------------------------------------------------------------
+
+
+class JSONBodyParser(JSONParser):
+    """DRF's JSON parser, with a body nested too deeply for Python a 400 like any bad JSON (R14)."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        try:
+            return super().parse(stream, media_type, parser_context)
+        except RecursionError:
+            raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from None
 
 
 # Permissions ----------------------------------------------------------------

@@ -2,16 +2,18 @@
 
 Paths follow Partner Center (no trailing slash) so that a script only changes
 its base URL. Ids are matched as plain strings: a malformed one is the same
-JSON 404 as an unknown one (R12, R14).
+JSON 404 as an unknown one (R12, R14). Any other /v1/ path (a typo, a trailing
+slash) ends at the last pattern: a JSON 404 for every method and caller.
 """
 
 from django.contrib.auth.decorators import login_not_required
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from agreements import api as agreements_api
 from customers import api as customers_api
 from orders import api as orders_api
+from portal.api_views import not_found
 
 urlpatterns = [
     path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
@@ -50,4 +52,6 @@ urlpatterns = [
         orders_api.CustomerSubscriptionView.as_view(),
         name="api-customer-subscription",
     ),
+    # Last: what no endpoint above matched. portal.urls includes this module last.
+    re_path(r"^v1/(?P<rest>.*)$", not_found, name="api-not-found"),
 ]

@@ -2,6 +2,8 @@
 
 from django.conf import settings
 
+from agreements.services import agreements_available
+
 
 def portal(request):
     """Expose the cloud and environment (R10, R11) to templates."""
@@ -9,5 +11,5 @@ def portal(request):
         "portal_cloud": settings.PORTAL_CLOUD,
         "portal_environment": settings.PORTAL_ENVIRONMENT,
         "is_sandbox": settings.PORTAL_ENVIRONMENT == "sandbox",
-        "agreements_available": settings.PORTAL_CLOUD == "public",
+        "agreements_available": agreements_available(),
     }

@@ -6,6 +6,7 @@ import uuid
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from agreements.models import (
     CLOUD_AGREEMENT_TEMPLATE_ID,
@@ -171,6 +172,40 @@ def test_r2_aware_datetime_later_than_now_is_refused(actor, sales_agent, custome
     assert error_codes(caught.value) == {"date_agreed": ["future_date"]}
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 24, 23, 0, tzinfo=datetime.UTC), tick=False)
+def test_r2_aware_datetime_in_the_past_is_accepted_although_its_date_is_tomorrow_for_the_user(
+    actor, sales_agent, customer, acceptor
+):
+    # 12:00 at +14:00 on the 25th is 22:00 UTC on the 24th: an hour ago, but the 25th for a UTC user.
+    moment = datetime.datetime(2026, 11, 25, 12, 0, tzinfo=datetime.timezone(datetime.timedelta(hours=14)))
+    confirmation = record(actor, sales_agent, customer, acceptor(date_agreed=moment))
+    assert confirmation.date_agreed == datetime.date(2026, 11, 25)
+
+
+def test_r2_aware_datetime_before_the_templates_publication_is_refused(
+    actor, sales_agent, customer, acceptor
+):
+    moment = datetime.datetime(2019, 9, 30, 23, 0, tzinfo=datetime.UTC)
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(date_agreed=moment))
+    assert error_codes(caught.value) == {"date_agreed": ["before_publication"]}
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+@time_machine.travel(datetime.datetime(2024, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_r2_messages_give_the_bound_as_an_iso_date_in_every_language(
+    actor, sales_agent, customer, acceptor, language
+):
+    """10/01/2019 reads as 10 January in Europe; 2019-10-01 reads the same everywhere."""
+    with translation.override(language):
+        with pytest.raises(ValidationError) as future:
+            record(actor, sales_agent, customer, acceptor(date_agreed=datetime.date(2024, 11, 26)))
+        with pytest.raises(ValidationError) as early:
+            record(actor, sales_agent, customer, acceptor(date_agreed=datetime.date(2019, 9, 30)))
+        assert "2024-11-25" in future.value.message_dict["date_agreed"][0]
+        assert "2019-10-01" in early.value.message_dict["date_agreed"][0]
+
+
 # R3, R4 -------------------------------------------------------------------------
 
 
@@ -283,6 +318,24 @@ def test_r7_retired_cloud_agreement_template_is_refused(actor, sales_agent, cust
         record(actor, sales_agent, customer, acceptor(), template=retired)
     assert error_codes(caught.value) == {"template": ["template_retired"]}
     assert not Confirmation.objects.exists()
+
+
+def test_r7_a_type_that_is_not_the_templates_is_refused_and_nothing_stored(
+    actor, sales_agent, customer, acceptor
+):
+    with pytest.raises(ValidationError) as caught:
+        record(
+            actor, sales_agent, customer, acceptor(), agreement_type=AgreementType.MICROSOFT_CLOUD_AGREEMENT
+        )
+    assert error_codes(caught.value) == {"agreement_type": ["type_mismatch"]}
+    assert not Confirmation.objects.exists()
+
+
+def test_r7_the_templates_own_type_is_accepted(actor, sales_agent, customer, acceptor):
+    confirmation = record(
+        actor, sales_agent, customer, acceptor(), agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT
+    )
+    assert confirmation.agreement_type == AgreementType.MICROSOFT_CUSTOMER_AGREEMENT
 
 
 # R10 ----------------------------------------------------------------------------

@@ -1,6 +1,9 @@
 """Customers (paged list, create, get), offers, orders and subscriptions through the API."""
 
+import importlib
+
 import pytest
+from django.apps import apps as django_apps
 
 from customers.models import Channel, Customer
 from orders.models import Order, Subscription
@@ -9,6 +12,7 @@ from tests.factories import (
     CustomerFactory,
     OfferFactory,
     OrderFactory,
+    OrderLineFactory,
     SubscriptionFactory,
     confirmed_customer,
 )
@@ -37,7 +41,7 @@ NEW_CUSTOMER = {
 }
 
 
-def test_create_customer_calls_customer_create_with_the_api_channel(api, sales_agent):
+def test_r13_api_6_post_customers_creates_the_customer_through_the_api_channel(api, sales_agent):
     response = api(sales_agent).post(
         "/v1/customers", NEW_CUSTOMER, HTTP_USER_AGENT="script", REMOTE_ADDR="198.51.100.9"
     )
@@ -61,7 +65,7 @@ def test_create_customer_calls_customer_create_with_the_api_channel(api, sales_a
     assert customer.history.get().history_user == sales_agent
 
 
-def test_create_customer_with_bad_fields_is_400_naming_them(api, sales_agent):
+def test_r14_api_6_post_customers_with_bad_fields_is_400_naming_them(api, sales_agent):
     body = {
         **NEW_CUSTOMER,
         "companyProfile": {"domain": "not a domain!", "companyName": ""},
@@ -76,7 +80,7 @@ def test_create_customer_with_bad_fields_is_400_naming_them(api, sales_agent):
     assert not Customer.objects.exists()
 
 
-def test_get_customer_by_id(api, billing_admin, partner):
+def test_api_6_get_customer_by_tenant_id_shows_its_agreement_status(api, billing_admin, partner):
     customer = confirmed_customer(partner=partner, company_name="Fourth Coffee")
 
     body = api(billing_admin).get(f"/v1/customers/{customer.tenant_id}").json()
@@ -85,7 +89,7 @@ def test_get_customer_by_id(api, billing_admin, partner):
     assert body["agreementStatus"] == "confirmed"
 
 
-def test_customers_list_pages_with_a_continuation_token_in_one_query_per_page(
+def test_api_6_get_customers_pages_with_a_continuation_token_in_one_query_per_page(
     api, admin_agent, partner, other_partner, django_assert_max_num_queries
 ):
     for index in range(7):
@@ -118,7 +122,7 @@ def test_customers_list_pages_with_a_continuation_token_in_one_query_per_page(
     assert seen == [str(c.tenant_id) for c in expected]
 
 
-def test_customers_list_accepts_the_token_as_a_query_parameter(api, admin_agent, partner):
+def test_api_6_get_customers_accepts_the_continuation_token_as_a_query_parameter(api, admin_agent, partner):
     for _index in range(3):
         CustomerFactory(partner=partner)
     client = api(admin_agent)
@@ -129,11 +133,11 @@ def test_customers_list_accepts_the_token_as_a_query_parameter(api, admin_agent,
     assert rest["totalCount"] == 1
 
 
-def test_customers_list_allows_500_per_page(api, admin_agent):
+def test_api_6_get_customers_allows_500_per_page(api, admin_agent):
     assert api(admin_agent).get("/v1/customers?size=500").status_code == 200
 
 
-def test_offers_list_the_catalogue(api, helpdesk_agent):
+def test_api_6_get_offers_lists_the_catalogue_with_billing_types(api, helpdesk_agent):
     OfferFactory(id="LIC:1", name="Office", billing_type="license")
     OfferFactory(id="USE:1", name="Azure plan", billing_type="usage", max_quantity=1)
 
@@ -196,6 +200,48 @@ def test_r8_order_for_a_confirmed_customer_is_201(api, sales_agent, partner):
     assert order.channel == Channel.API and order.client_ip == "198.51.100.3"
     listed = api(sales_agent).get(f"/v1/customers/{customer.tenant_id}/orders").json()
     assert [o["id"] for o in listed["items"]] == [str(order.pk)]
+
+
+def test_api_6_subscription_id_is_the_subscription_its_line_created_not_the_one_in_its_position(
+    api, helpdesk_agent, partner
+):
+    customer = confirmed_customer(partner=partner)
+    order = OrderFactory(customer=customer)
+    first_line = OrderLineFactory(order=order, line_item_number=0, offer=OfferFactory(id="LIC:1"))
+    second_line = OrderLineFactory(order=order, line_item_number=1, offer=OfferFactory(id="LIC:2"))
+    unlinked_line = OrderLineFactory(order=order, line_item_number=2, offer=OfferFactory(id="LIC:3"))
+    # Created in the opposite order of the lines, and one line without a subscription.
+    second = SubscriptionFactory(
+        order=order, customer=customer, offer=second_line.offer, order_line=second_line
+    )
+    first = SubscriptionFactory(order=order, customer=customer, offer=first_line.offer, order_line=first_line)
+
+    items = api(helpdesk_agent).get(f"/v1/customers/{customer.tenant_id}/orders").json()["items"]
+
+    assert [(i["lineItemNumber"], i["offerId"], i["subscriptionId"]) for i in items[0]["lineItems"]] == [
+        (0, "LIC:1", str(first.pk)),
+        (1, "LIC:2", str(second.pk)),
+        (2, unlinked_line.offer_id, None),
+    ]
+
+
+def test_api_6_migration_links_existing_subscriptions_to_their_lines_by_offer(partner):
+    migration = importlib.import_module("orders.migrations.0003_subscription_order_line")
+    order = OrderFactory(customer=confirmed_customer(partner=partner))
+    usage_line = OrderLineFactory(order=order, line_item_number=0, offer=OfferFactory(id="USE:1"))
+    license_line = OrderLineFactory(order=order, line_item_number=1, offer=OfferFactory(id="LIC:1"))
+    license_subscription = SubscriptionFactory(order=order, offer=license_line.offer)
+    usage_subscription = SubscriptionFactory(order=order, offer=usage_line.offer, quantity=None)
+    stray = SubscriptionFactory(order=order, offer=OfferFactory(id="LIC:9"))
+
+    migration.link_subscriptions_to_lines(django_apps, None)
+
+    license_subscription.refresh_from_db()
+    usage_subscription.refresh_from_db()
+    stray.refresh_from_db()
+    assert license_subscription.order_line == license_line
+    assert usage_subscription.order_line == usage_line
+    assert stray.order_line is None
 
 
 @pytest.mark.parametrize(

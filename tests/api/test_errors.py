@@ -71,7 +71,7 @@ def test_r14_a_browser_session_is_not_an_api_credential(client, admin_agent, url
     assert_error(client.post(url, _body(), content_type="application/json"), 401, 1000)
 
 
-def test_revoked_token_is_401(api, admin_agent, url):
+def test_r14_revoked_token_is_401(api, admin_agent, url):
     client = api(admin_agent)
     assert client.get(url).status_code == 200
 
@@ -80,7 +80,7 @@ def test_revoked_token_is_401(api, admin_agent, url):
     assert_error(client.get(url), 401, 1000)
 
 
-def test_inactive_user_token_is_401(api, admin_agent, url):
+def test_r14_inactive_users_token_is_401(api, admin_agent, url):
     client = api(admin_agent)
     admin_agent.is_active = False
     admin_agent.save()
@@ -116,6 +116,27 @@ def test_r2_date_only_follows_the_users_time_zone(api, partner, url):
     assert response.status_code == 201, response.content
 
 
+@time_machine.travel(datetime.datetime(2026, 11, 24, 23, 0, tzinfo=datetime.UTC))
+def test_r2_offset_date_time_in_the_past_is_201_although_its_date_is_tomorrow_in_utc(api, admin_agent, url):
+    # 12:00 at +14:00 on the 25th is 22:00 UTC on the 24th, an hour ago.
+    response = api(admin_agent).post(url, _body(dateAgreed="2026-11-25T12:00:00+14:00"))
+
+    assert response.status_code == 201, response.content
+    assert response.json()["dateAgreed"] == "2026-11-25T00:00:00"
+
+
+@pytest.mark.parametrize(
+    "date_agreed, bound",
+    [("2099-01-01", "2024-11-24"), ("2019-09-30", "2019-10-01")],
+    ids=["future", "before-publication"],
+)
+@time_machine.travel(datetime.datetime(2024, 11, 24, 12, 0, tzinfo=datetime.UTC))
+def test_r2_descriptions_give_the_bound_as_an_iso_date(api, admin_agent, url, date_agreed, bound):
+    body = assert_error(api(admin_agent).post(url, _body(dateAgreed=date_agreed)), 400, None)
+
+    assert bound in body["description"]
+
+
 def test_r7_retired_cloud_agreement_template_is_400_no_longer_supported(api, admin_agent, url):
     response = api(admin_agent).post(url, _body(templateId=CLOUD_AGREEMENT, type="MicrosoftCloudAgreement"))
 
@@ -134,7 +155,10 @@ def test_r7_unknown_template_is_400(api, admin_agent, url, template_id):
 def test_r7_type_that_does_not_match_the_template_is_400(api, admin_agent, url):
     response = api(admin_agent).post(url, _body(type="MicrosoftCloudAgreement"))
 
-    assert_error(response, 400, 2005, "AgreementTypeMismatch")
+    body = assert_error(response, 400, 2005, "AgreementTypeMismatch")
+    assert body["description"].startswith(
+        "type: MicrosoftCloudAgreement does not match the agreement template"
+    )
     assert not Confirmation.objects.exists()
 
 
@@ -150,8 +174,8 @@ def test_r1_invalid_phone_and_missing_names_are_400_naming_the_fields(api, admin
 
 @pytest.mark.parametrize(
     "raw",
-    ['{"primaryContact": ', "not json", "[1, 2", '{"a": 1}}', "\x00"],
-    ids=["truncated", "text", "array", "trailing", "nul"],
+    ['{"primaryContact": ', "not json", "[1, 2", '{"a": 1}}', "\x00", "[" * 100_000 + "]" * 100_000],
+    ids=["truncated", "text", "array", "trailing", "nul", "nested-too-deeply"],
 )
 def test_r14_malformed_json_is_400(api, admin_agent, url, raw):
     response = api(admin_agent).post(url, raw=raw)
@@ -193,24 +217,95 @@ def test_r14_form_encoded_body_is_415_json(api, admin_agent, url):
     assert_error(response, 415, 1007, "UnsupportedMediaType")
 
 
-@pytest.mark.parametrize("query", ["agreementType=Nope", "type=", "agreementType=%00"])
-def test_unknown_agreement_type_is_400_or_the_default(api, admin_agent, query):
+@pytest.mark.parametrize(
+    "query, status, types",
+    [
+        ("agreementType=Nope", 400, None),
+        ("agreementType=%00", 400, None),
+        ("type=MicrosoftCustomerAgreement%20Nope", 400, None),
+        # Blank is omitted: Partner Center's default, the Cloud Agreement.
+        ("type=", 200, ["MicrosoftCloudAgreement"]),
+        ("agreementType=", 200, ["MicrosoftCloudAgreement"]),
+        ("agreementType=microsoftcustomeragreement", 200, ["MicrosoftCustomerAgreement"]),
+    ],
+)
+def test_r14_api_6_unknown_agreement_type_is_400_and_blank_is_the_default(
+    api, admin_agent, query, status, types
+):
     response = api(admin_agent).get(f"/v1/agreements?{query}")
 
-    assert response.status_code in (200, 400)
-    if response.status_code == 400:
-        assert_error(response, 400, 2000)
+    if status == 400:
+        body = assert_error(response, 400, 2011, "InvalidAgreementType")
+        assert "MicrosoftCustomerAgreement" in body["description"]
+    else:
+        assert response.status_code == 200, response.content
+        assert [item["agreementType"] for item in response.json()["items"]] == types
 
 
 @pytest.mark.parametrize("size", ["0", "501", "ten", "-1"])
-def test_customers_page_size_outside_1_to_500_is_400(api, admin_agent, size):
+def test_r14_api_6_customers_page_size_outside_1_to_500_is_400(api, admin_agent, size):
     assert_error(api(admin_agent).get(f"/v1/customers?size={size}"), 400, 2000)
 
 
-def test_forged_continuation_token_is_400(api, admin_agent):
+def test_r14_forged_continuation_token_is_400(api, admin_agent):
     response = api(admin_agent).get("/v1/customers", headers={"MS-ContinuationToken": "forged"})
 
     assert_error(response, 400, 2009, "InvalidContinuationToken")
+
+
+def test_r14_bad_line_items_are_named_with_their_index_from_0(api, admin_agent, partner):
+    customer = confirmed_customer(partner=partner)
+    offer = OfferFactory()
+    lines = [{"quantity": 1}, {"offerId": offer.id, "quantity": 1}, {"quantity": 1}]
+
+    response = api(admin_agent).post(f"/v1/customers/{customer.tenant_id}/orders", {"lineItems": lines})
+
+    body = assert_error(response, 400, 2000, "InvalidInput")
+    assert "lineItems[0].offerId: " in body["description"]
+    assert "lineItems[2].offerId: " in body["description"]
+    assert "lineItems[1]" not in body["description"]
+    assert "lineItems.offerId" not in body["description"]
+
+
+# Language ----------------------------------------------------------------------
+
+
+def test_r14_api_answers_in_english_whatever_accept_language_says(api, admin_agent, partner):
+    """Partner Center's descriptions are English and scripts match on them."""
+    customer = CustomerFactory(partner=partner)
+    client = api(admin_agent)
+    url = f"/v1/customers/{customer.tenant_id}/agreements"
+    chinese = {"Accept-Language": "zh-Hans"}
+    assert client.post(url, _body(), headers=chinese).status_code == 201
+
+    duplicate = assert_error(client.post(url, _body(), headers=chinese), 409, 600061)
+    invalid = assert_error(
+        client.post(
+            url, _body(primaryContact={"firstName": "", "lastName": "Carr", "email": "x"}), headers=chinese
+        ),
+        400,
+        2000,
+    )
+    required = assert_error(
+        client.post(
+            f"/v1/customers/{CustomerFactory(partner=partner).tenant_id}/orders",
+            {"lineItems": [{"offerId": OfferFactory().id, "quantity": 1}]},
+            headers=chinese,
+        ),
+        403,
+        13605,
+    )
+    unauthenticated = assert_error(api().get(url, headers=chinese), 401, 1000)
+
+    assert duplicate["description"].startswith(
+        "A partner confirmed agreement already exists for the customer. "
+        "This customer's current confirmation already has this acceptor"
+    )
+    assert "primaryContact.firstName: This field is required." in invalid["description"]
+    assert required["description"].startswith("Either a partner confirmation")
+    for body in (duplicate, invalid, required, unauthenticated):
+        assert all(not "\u4e00" <= char <= "\u9fff" for char in body["description"]), body
+    assert client.get(url, headers=chinese)["Content-Language"] == "en"
 
 
 # 404 ---------------------------------------------------------------------------
@@ -261,10 +356,34 @@ def test_r12_posting_to_another_partners_customer_is_404_and_writes_nothing(api,
     assert not Order.objects.exists()
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/v1/nothing",
+        "/v1/",
+        "/v1/customers/{own}/agreements/",
+        "/v1/customers/{own}/",
+        "/v1/customers/{own}/orders/1/lines",
+        "/v1/Agreements",
+    ],
+)
+@pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])
+@pytest.mark.parametrize("signed_in", [True, False], ids=["token", "anonymous"])
+def test_r14_unmatched_v1_paths_are_the_json_404(api, admin_agent, path, method, signed_in):
+    """Not Django's HTML page; the same 404 with or without a token, for every method."""
+    own = CustomerFactory(partner=admin_agent.partner)
+    client = api(admin_agent) if signed_in else api()
+
+    response = client._call(method, path.format(own=own.tenant_id), body={"a": 1})
+
+    body = assert_error(response, 404, 1004, "NotFound")
+    assert body["description"] == "The resource was not found."
+
+
 # 405 ---------------------------------------------------------------------------
 
 
-def test_unsupported_method_is_405_json(api, admin_agent, url):
+def test_r14_unsupported_method_is_405_json(api, admin_agent, url):
     response = api(admin_agent).client.delete(url, headers=api(admin_agent).headers)
 
     assert_error(response, 405, 1005, "MethodNotAllowed")

@@ -85,7 +85,7 @@ def _headers():
     return {"MS-RequestId": REQUEST_ID, "MS-CorrelationId": CORRELATION_ID, "Accept": "application/json"}
 
 
-def test_get_agreement_metadata_sample_replays_field_by_field(api, admin_agent):
+def test_api_6_get_agreement_metadata_sample_replays_field_by_field(api, admin_agent):
     response = api(admin_agent).get(
         "/v1/agreements?agreementType=MicrosoftCustomerAgreement", headers=_headers()
     )
@@ -101,7 +101,7 @@ def test_get_agreement_metadata_sample_replays_field_by_field(api, admin_agent):
     assert body["items"][0]["attributes"] == {"objectType": "AgreementMetaData"}
 
 
-def test_get_agreement_metadata_defaults_to_the_cloud_agreement_and_star_means_all(api, admin_agent):
+def test_api_6_get_agreement_metadata_defaults_to_the_cloud_agreement_and_star_means_all(api, admin_agent):
     client = api(admin_agent)
 
     default = client.get("/v1/agreements").json()
@@ -118,7 +118,7 @@ def test_get_agreement_metadata_defaults_to_the_cloud_agreement_and_star_means_a
     assert [item["templateId"] for item in spelled_type["items"]] == [MCA_TEMPLATE_ID]
 
 
-def test_get_confirmation_sample_replays_field_by_field(api, admin_agent, uk_customer):
+def test_api_6_get_confirmation_sample_replays_field_by_field(api, admin_agent, uk_customer):
     older = ConfirmationFactory(
         customer=uk_customer,
         first_name="Tania",
@@ -161,12 +161,14 @@ def test_get_confirmation_sample_replays_field_by_field(api, admin_agent, uk_cus
                     assert item["primaryContact"][contact_field] == expected, contact_field
             else:
                 assert item[field] == value, field
-        assert item["userId"] == str(admin_agent.pk)
+        assert item["userId"] == str(admin_agent.api_id)
         assert item["attributes"] == {"objectType": "Agreement"}
     assert {older.pk, newer.pk} == set(Confirmation.objects.values_list("pk", flat=True))
 
 
-def test_confirm_sample_with_its_2018_date_is_refused_by_r2_publication_bound(api, admin_agent, uk_customer):
+def test_r2_confirm_sample_with_its_2018_date_is_refused_by_the_publication_bound(
+    api, admin_agent, uk_customer
+):
     """The sample's 2018-06-14 predates the MCA template's publication (2019-10-01): R2 refuses it."""
     response = api(admin_agent).post(
         f"/v1/customers/{uk_customer.tenant_id}/agreements", CONFIRM_REQUEST, headers=_headers()
@@ -177,7 +179,7 @@ def test_confirm_sample_with_its_2018_date_is_refused_by_r2_publication_bound(ap
     assert not Confirmation.objects.exists()
 
 
-def test_confirm_sample_replays_field_by_field(api, admin_agent, uk_customer):
+def test_api_6_confirm_sample_replays_field_by_field(api, admin_agent, uk_customer):
     request = {**CONFIRM_REQUEST, "dateAgreed": "2019-10-14T00:00:00.000Z"}
 
     response = api(admin_agent).post(
@@ -195,7 +197,7 @@ def test_confirm_sample_replays_field_by_field(api, admin_agent, uk_customer):
     assert body["templateId"] == request["templateId"]
     assert body["type"] == request["type"]
     assert body["dateAgreed"] == "2019-10-14T00:00:00"
-    assert body["userId"] == str(admin_agent.pk)
+    assert body["userId"] == str(admin_agent.api_id)
     assert body["agreementLink"] == "https://aka.ms/customeragreement"
     confirmation = Confirmation.objects.get()
     assert confirmation.customer == uk_customer
@@ -211,7 +213,7 @@ def test_confirm_sample_replays_field_by_field(api, admin_agent, uk_customer):
     assert uk_customer.current_confirmation == confirmation
 
 
-def test_confirm_accepts_a_date_only_and_an_offset_date_time(api, sales_agent, uk_customer):
+def test_r2_api_6_confirm_accepts_a_date_only_and_an_offset_date_time(api, sales_agent, uk_customer):
     client = api(sales_agent)
     url = f"/v1/customers/{uk_customer.tenant_id}/agreements"
     first = {**CONFIRM_REQUEST, "dateAgreed": "2020-02-03"}
@@ -225,7 +227,7 @@ def test_confirm_accepts_a_date_only_and_an_offset_date_time(api, sales_agent, u
     assert client.post(url, second).json()["dateAgreed"] == "2020-02-04T00:00:00"
 
 
-def test_confirm_accepts_agreement_type_spelling_on_input(api, admin_agent, uk_customer):
+def test_r7_api_6_confirm_accepts_the_agreement_type_spelling_on_input(api, admin_agent, uk_customer):
     request = {key: value for key, value in CONFIRM_REQUEST.items() if key != "type"}
     request.update(agreementType="MicrosoftCustomerAgreement", dateAgreed="2020-01-01")
 
@@ -235,7 +237,9 @@ def test_confirm_accepts_agreement_type_spelling_on_input(api, admin_agent, uk_c
     assert response.json()["type"] == "MicrosoftCustomerAgreement"
 
 
-def test_direct_sign_status_is_false_until_customers_accept_by_themselves(api, helpdesk_agent, uk_customer):
+def test_api_6_direct_sign_status_is_false_until_customers_accept_by_themselves(
+    api, helpdesk_agent, uk_customer
+):
     response = api(helpdesk_agent).get(
         f"/v1/customers/{uk_customer.tenant_id}/directSignedMicrosoftCustomerAgreementStatus"
     )

@@ -70,7 +70,9 @@ def test_r4_reseller_sales_agent_cannot_confirm_for_its_own_customer(api, resell
     assert not Confirmation.objects.exists()
 
 
-def test_staff_without_a_partner_get_403_on_partner_records_and_read_the_catalogue(api, staff_user, partner):
+def test_r3_r12_staff_without_a_partner_get_403_on_partner_records_and_read_the_catalogue(
+    api, staff_user, partner
+):
     customer = CustomerFactory(partner=partner)
     client = api(staff_user)
 

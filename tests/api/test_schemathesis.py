@@ -57,7 +57,7 @@ def _load_schema():
 schema = _load_schema()
 
 
-def test_the_served_schema_is_the_one_under_test(client):
+def test_api_6_the_served_schema_is_the_one_under_test(client):
     served = client.get("/api/schema/", headers={"Accept": "application/json"})
 
     assert served.status_code == 200

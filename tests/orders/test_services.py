@@ -52,6 +52,22 @@ def test_r8_order_for_a_confirmed_customer_creates_order_lines_and_subscriptions
     assert subscriptions[usage_offer.id].quantity is None
 
 
+def test_r8_each_subscription_is_linked_to_the_order_line_that_created_it(
+    actor, sales_agent, customer, license_offer, usage_offer
+):
+    order = _place(
+        actor,
+        sales_agent,
+        customer,
+        [LineItem(usage_offer.id, 1, line_item_number=7), LineItem(license_offer.id, 3, line_item_number=2)],
+    )
+
+    linked = {
+        s.order_line.line_item_number: s.offer_id for s in order.subscriptions.select_related("order_line")
+    }
+    assert linked == {7: usage_offer.id, 2: license_offer.id}
+
+
 def test_r9_usage_based_line_needs_no_quantity_and_its_subscription_has_no_license_count(
     actor, admin_agent, customer, usage_offer
 ):

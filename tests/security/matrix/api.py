@@ -5,6 +5,7 @@ Staff have no partner: they read the catalogue and the agreement metadata and
 get 403 on every partner's records (they use the Django admin). The reseller's
 sales agent and the other partner's agent reach Contoso's objects: 404 (R12),
 except where a role check comes first (R4: a reseller never confirms, 403).
+A /v1/ path no endpoint matches is 404 for everyone, anonymous included (R14).
 """
 
 from knox.models import AuthToken
@@ -129,6 +130,17 @@ ROWS = [
         data=lambda w: {"quantity": 2},
         api=True,
         id="api-customer-subscription-usage",
+    ),
+    # R14: a /v1/ path no endpoint matches is the JSON 404 for everyone, token or not.
+    Row("api-not-found", "GET", everyone(404), kwargs=lambda w: {"rest": "nothing"}, api=True),
+    Row(
+        "api-not-found",
+        "POST",
+        everyone(404),
+        kwargs=lambda w: {"rest": f"customers/{w.customer.tenant_id}/agreements/"},
+        data=_confirmation,
+        api=True,
+        id="api-not-found-trailing-slash",
     ),
     # The signed-in user's own tokens; another user's token is a 404.
     Row("api_tokens", "GET", everyone(200, anonymous=302)),

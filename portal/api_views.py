@@ -1,0 +1,49 @@
+"""The base of every /v1 view, and the JSON 404 for paths no endpoint matches (PRODUCT §6, R14).
+
+Separate from portal.api because DRF's settings import portal.api (the
+authentication class and the exception handler) while rest_framework.views is
+still loading; a subclass of APIView cannot live there.
+"""
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import JsonResponse
+from django.utils import translation
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.views import APIView
+
+from portal.api import NOT_FOUND_DESCRIPTION, JSONBodyParser, error_body
+
+# Partner Center's messages are English and scripts match on them, whatever Accept-Language says.
+API_LANGUAGE = "en"
+
+
+class ApiView(APIView):
+    """The base of every /v1 view: answers in English, like Partner Center (R14).
+
+    The browser follows the user's language (R16); the API does not, because
+    scripts written for Partner Center compare its English descriptions.
+    """
+
+    parser_classes = [JSONBodyParser]
+
+    def dispatch(self, request, *args, **kwargs):
+        with translation.override(API_LANGUAGE):
+            response = super().dispatch(request, *args, **kwargs)
+            # Render inside the override, so that lazy strings in the data become English.
+            if callable(getattr(response, "render", None)):
+                response.render()
+        response["Content-Language"] = API_LANGUAGE
+        return response
+
+
+@csrf_exempt
+@login_not_required
+def not_found(request, rest=""):
+    """Any /v1/ path no endpoint matches: the JSON 404, never Django's HTML page (R14).
+
+    404 for every method and every caller, with or without a token: a known
+    path without a token is 401, an unknown one says only that it is unknown.
+    """
+    response = JsonResponse(error_body("not_found", NOT_FOUND_DESCRIPTION), status=404)
+    response["Content-Language"] = API_LANGUAGE
+    return response
