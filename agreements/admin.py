@@ -1,22 +1,43 @@
 """Agreement templates (staff add new MCA versions) and confirmations (read-only for everyone, R5)."""
 
+import functools
 import uuid
 
+from django import forms
 from django.contrib import admin
-from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AgreementTemplate, Confirmation
+
+
+class AgreementTemplateForm(forms.ModelForm):
+    class Meta:
+        model = AgreementTemplate
+        fields = ("template_id", "agreement_type", "agreement_link", "version_rank", "published_on")
+        field_classes = {"agreement_link": functools.partial(forms.URLField, assume_scheme="https")}
+
+    def clean_published_on(self):
+        published_on = self.cleaned_data["published_on"]
+        # R2, R7: a version published in the future would become the latest at once, and no
+        # acceptance date could be both not in the future and not before its publication.
+        if published_on and published_on > timezone.localdate():
+            raise forms.ValidationError(
+                _("The publication date cannot be later than today (%(today)s)."),
+                code="published_in_future",
+                params={"today": timezone.localdate().isoformat()},
+            )
+        return published_on
 
 
 @admin.register(AgreementTemplate)
 class AgreementTemplateAdmin(admin.ModelAdmin):
     """A new MCA version is a new template with a higher version rank; existing ones never change."""
 
+    form = AgreementTemplateForm
     list_display = ("agreement_type", "version_rank", "template_id", "published_on", "agreement_link")
     list_filter = ("agreement_type",)
     ordering = ("agreement_type", "-version_rank")
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_changeform_initial_data(self, request):
         latest = AgreementTemplate.objects.filter(agreement_type="MicrosoftCustomerAgreement").first()

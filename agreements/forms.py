@@ -1,14 +1,13 @@
 """The confirmation form, shared by F2 (account info) and F3 (order prompt)."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.services import Acceptor
-from portal.forms import IdempotencyKeyField
+from portal.forms import IdempotencyKeyField, PortalForm
 
 
-class ConfirmationForm(forms.Form):
+class ConfirmationForm(PortalForm):
     """Acceptor's details and the acceptance date; the rules are confirmation_record's."""
 
     first_name = forms.CharField(label=_("First name"), max_length=50)
@@ -21,11 +20,15 @@ class ConfirmationForm(forms.Form):
     )
     idempotency_key = IdempotencyKeyField()
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+    @staticmethod
+    def initial_for(customer) -> dict:
+        """Start from the customer's primary contact (F2, F3)."""
+        return {
+            "first_name": customer.contact_first_name,
+            "last_name": customer.contact_last_name,
+            "email": customer.contact_email,
+            "phone_number": str(customer.contact_phone or ""),
+        }
 
     def acceptor(self) -> Acceptor:
         data = self.cleaned_data

@@ -4,15 +4,23 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AgreementTemplate, AgreementType, Confirmation
 
 
 def template_latest_mca() -> AgreementTemplate:
-    """R7: the UI always confirms the latest MCA template (highest versionRank)."""
+    """R7: the UI always confirms the latest published MCA template (highest versionRank).
+
+    A version published later than today is not yet in force: nobody can have accepted it
+    (R2 bounds the date by the publication), so it waits until its day comes.
+    """
     return (
-        AgreementTemplate.objects.filter(agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT)
+        AgreementTemplate.objects.filter(
+            agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+            published_on__lte=timezone.localdate(),
+        )
         .order_by("-version_rank")
         .first()
     )

@@ -3,17 +3,48 @@
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
 from agreements.forms import ConfirmationForm
-from agreements.models import ConfirmationChannel
+from agreements.models import Confirmation, ConfirmationChannel
 from agreements.selectors import template_latest_mca
-from agreements.services import agreements_available, confirm_refusal, confirmation_record
+from agreements.services import (
+    AgreementsUnavailable,
+    ConfirmNotAllowed,
+    agreements_available,
+    confirm_refusal,
+    confirmation_record,
+)
+from customers.models import Customer
 from customers.selectors import customer_get
 from portal.audit import actor_from_request
 from portal.forms import add_service_errors
+
+
+def confirmation_record_from_form(
+    request, *, customer, form: ConfirmationForm, channel: str
+) -> Confirmation | None:
+    """Record the confirmation a valid bound form describes; else put the reasons on the form (F2, F3)."""
+    if not form.is_valid():
+        return None
+    try:
+        return confirmation_record(
+            actor=actor_from_request(request),
+            customer=customer,
+            acceptor=form.acceptor(),
+            channel=channel,
+            idempotency_key=form.cleaned_data.get("idempotency_key"),
+        )
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    except (ConfirmNotAllowed, AgreementsUnavailable) as exc:
+        form.add_error(None, str(exc))
+    except Customer.DoesNotExist:
+        raise Http404 from None
+    return None
 
 
 class ConfirmationCreateView(PermissionRequiredMixin, View):
@@ -32,14 +63,7 @@ class ConfirmationCreateView(PermissionRequiredMixin, View):
 
     def get(self, request, tenant_id):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
-        form = ConfirmationForm(
-            initial={
-                "first_name": customer.contact_first_name,
-                "last_name": customer.contact_last_name,
-                "email": customer.contact_email,
-                "phone_number": str(customer.contact_phone or ""),
-            }
-        )
+        form = ConfirmationForm(initial=ConfirmationForm.initial_for(customer))
         return self._render(request, customer, form)
 
     def post(self, request, tenant_id):
@@ -47,24 +71,15 @@ class ConfirmationCreateView(PermissionRequiredMixin, View):
         form = ConfirmationForm(data=request.POST)
         if not agreements_available():
             return self._render(request, customer, form)
-        if form.is_valid():
-            try:
-                confirmation_record(
-                    actor=actor_from_request(request),
-                    customer=customer,
-                    acceptor=form.acceptor(),
-                    channel=ConfirmationChannel.ACCOUNT_INFO,
-                    idempotency_key=form.cleaned_data.get("idempotency_key"),
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(
-                    request,
-                    _("The confirmation for %(name)s was saved.") % {"name": customer.company_name},
-                )
-                return redirect(customer)
-        return self._render(request, customer, form)
+        confirmation = confirmation_record_from_form(
+            request, customer=customer, form=form, channel=ConfirmationChannel.ACCOUNT_INFO
+        )
+        if confirmation is None:
+            return self._render(request, customer, form)
+        messages.success(
+            request, _("The confirmation for %(name)s was saved.") % {"name": customer.company_name}
+        )
+        return redirect(customer)
 
     def _render(self, request, customer, form):
         return render(

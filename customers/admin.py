@@ -10,9 +10,10 @@ from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import Confirmation
-from customers.models import AgreementStatus, Customer
+from customers.models import AgreementStatus, Channel, Customer
 from customers.services import EDITABLE_FIELDS, customer_update
 from customers.validators import phone_normalize
+from portal.admin import ReadOnlyInline
 from portal.audit import actor_from_request
 
 
@@ -50,7 +51,7 @@ class CustomerAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ConfirmationInline(admin.TabularInline):
+class ConfirmationInline(ReadOnlyInline):
     """The customer's confirmations, read-only (R5)."""
 
     model = Confirmation
@@ -65,23 +66,11 @@ class ConfirmationInline(admin.TabularInline):
         "recorded_by",
         "recorded_at",
     )
-    readonly_fields = fields
-    extra = 0
-    can_delete = False
     show_change_link = True
     ordering = ("-recorded_at", "-id")
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("template", "recorded_by")
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Customer)
@@ -102,6 +91,8 @@ class CustomerAdmin(SimpleHistoryAdmin):
         "created_by",
         "created_at",
         "created_channel",
+        "updated_by",
+        "updated_channel",
     )
     fieldsets = (
         (
@@ -117,7 +108,10 @@ class CustomerAdmin(SimpleHistoryAdmin):
             {"fields": ("contact_first_name", "contact_last_name", "contact_email", "contact_phone")},
         ),
         (_("Agreement"), {"fields": ("current_confirmation",)}),
-        (_("Audit"), {"fields": ("created_by", "created_at", "created_channel")}),
+        (
+            _("Audit"),
+            {"fields": ("created_by", "created_at", "created_channel", "updated_by", "updated_channel")},
+        ),
     )
     inlines = [ConfirmationInline]
     list_per_page = 50
@@ -129,7 +123,11 @@ class CustomerAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         # Django skips list_select_related once the queryset selects anything: name them all here.
-        return super().get_queryset(request).select_related("partner", "current_confirmation", "created_by")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("partner", "current_confirmation", "created_by", "updated_by")
+        )
 
     def get_search_results(self, request, queryset, search_term):
         try:
@@ -147,4 +145,4 @@ class CustomerAdmin(SimpleHistoryAdmin):
 
     def save_model(self, request, obj, form, change):
         changes = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
-        customer_update(actor=actor_from_request(request), customer=obj, **changes)
+        customer_update(actor=actor_from_request(request), customer=obj, channel=Channel.ADMIN, **changes)

@@ -60,6 +60,10 @@ DEMO_CUSTOMERS = [
     ("Litware Inc.", "litwaredemo", "DE", "Berlin", ("Lena", "Ware", "lena@litware.example"), [], []),
     ("Proseware", "prosewaredemo", "FR", "Paris", ("Pierre", "Prose", "pierre@proseware.example"), [], []),
 ]
+# Subscriptions that predate Accord: imported from the partner's earlier records for a customer
+# that was never confirmed. Confirmations are append-only and orders need one (R8), so only an
+# import can leave a Required customer with a subscription; F5's refusal (R9) shows on it.
+PREDATING_SUBSCRIPTIONS = {"wideworlddemo": [("CFQ7TTC0LDPB:0001", 15)]}
 NORTHWIND_CUSTOMERS = [
     (
         "Alpine Ski House",
@@ -73,7 +77,56 @@ NORTHWIND_CUSTOMERS = [
 ]
 
 
+def _import_predating_subscriptions(user, customer: Customer, lines) -> None:
+    """Write an order and its subscriptions as an import would (R13: channel IMPORT), bypassing
+    order_place's gate on purpose: these were ordered before Accord existed."""
+    if customer.is_confirmed or customer.subscriptions.exists():
+        return
+    now = timezone.now()
+    [order] = Order.objects.bulk_create(
+        [
+            Order(
+                customer=customer,
+                placed_by=user,
+                placed_at=now,
+                channel=Channel.IMPORT,
+                user_agent="seed_demo",
+            )
+        ]
+    )
+    offers = Offer.objects.in_bulk([offer_id for offer_id, _quantity in lines])
+    OrderLine.objects.bulk_create(
+        [
+            OrderLine(order=order, line_item_number=number, offer=offers[offer_id], quantity=quantity)
+            for number, (offer_id, quantity) in enumerate(lines)
+        ]
+    )
+    Subscription.objects.bulk_create(
+        [
+            Subscription(
+                customer=customer,
+                offer=offers[offer_id],
+                order=order,
+                quantity=quantity,
+                created_at=now,
+                updated_by=user,
+                updated_channel=Channel.IMPORT,
+                user_agent="seed_demo",
+            )
+            for offer_id, quantity in lines
+        ]
+    )
+
+
 def _seed_customer(user, row) -> Customer:
+    customer = _create_customer(user, row)
+    prefix = row[1]
+    if prefix in PREDATING_SUBSCRIPTIONS:
+        _import_predating_subscriptions(user, customer, PREDATING_SUBSCRIPTIONS[prefix])
+    return customer
+
+
+def _create_customer(user, row) -> Customer:
     company, prefix, country, city, contact, confirmations, offers = row
     existing = Customer.objects.filter(domain=f"{prefix}.onmicrosoft.com").first()
     if existing is not None:
@@ -243,8 +296,20 @@ def _bulk_batch(*, partner, user, template, offer, start: int, size: int, rng: r
     OrderLine.objects.bulk_create(
         [OrderLine(order=o, line_item_number=0, offer=offer, quantity=10) for o in orders]
     )
+    # R13: who wrote them and through which channel, as order_place would record.
     Subscription.objects.bulk_create(
-        [Subscription(customer=o.customer, offer=offer, order=o, quantity=10) for o in orders]
+        [
+            Subscription(
+                customer=o.customer,
+                offer=offer,
+                order=o,
+                quantity=10,
+                created_at=now,
+                updated_by=user,
+                updated_channel=Channel.IMPORT,
+            )
+            for o in orders
+        ]
     )
 
 

@@ -5,13 +5,12 @@ services'. Their ValidationErrors are put next to the fields with
 portal.forms.add_service_errors.
 """
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.services import Acceptor
 from customers.models import Customer
-from portal.forms import IdempotencyKeyField
+from portal.forms import IdempotencyKeyField, PortalForm
 
 # The acceptor's fields of F1 and the service fields they stand for.
 ACCEPTOR_FIELDS = {
@@ -31,15 +30,28 @@ CONTACT_FIELDS = {
 }
 
 
-class _CrispyForm(forms.Form):
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True
+class RequiredWhenShownMixin:
+    """Marked required like every required field, but checked by the form's clean() and only
+    when the field is in use: the browser must not insist on a field it hides (F1 *Update*)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(required=True, **kwargs)
+        self.widget.use_required_attribute = lambda initial: False
+
+    def validate(self, value):
+        if value not in self.empty_values:
+            super().validate(value)
 
 
-class CustomerDetailsForm(_CrispyForm):
+class AcceptorNameField(RequiredWhenShownMixin, forms.CharField):
+    pass
+
+
+class AcceptorEmailField(RequiredWhenShownMixin, forms.EmailField):
+    pass
+
+
+class CustomerDetailsForm(PortalForm):
     """Company details, address and primary contact: what an agent may edit."""
 
     company_name = forms.CharField(label=_("Company name"), max_length=200)
@@ -101,9 +113,9 @@ class NewCustomerForm(CustomerDetailsForm):
         required=False,
         help_text=_("The acceptor is the primary contact unless you enter someone else."),
     )
-    acceptor_first_name = forms.CharField(label=_("First name"), max_length=50, required=False)
-    acceptor_last_name = forms.CharField(label=_("Last name"), max_length=50, required=False)
-    acceptor_email = forms.EmailField(label=_("Email address"), max_length=254, required=False)
+    acceptor_first_name = AcceptorNameField(label=_("First name"), max_length=50)
+    acceptor_last_name = AcceptorNameField(label=_("Last name"), max_length=50)
+    acceptor_email = AcceptorEmailField(label=_("Email address"), max_length=254)
     acceptor_phone = forms.CharField(label=_("Phone number (optional)"), max_length=40, required=False)
     idempotency_key = IdempotencyKeyField()
 

@@ -94,6 +94,19 @@ class Customer(models.Model):
     created_channel = models.CharField(
         _("channel"), max_length=16, choices=Channel.choices, default=Channel.WEB, editable=False
     )
+    # Who made the last change of the details and through which door (R13); the history keeps earlier ones.
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("updated by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+    updated_channel = models.CharField(
+        _("update channel"), max_length=16, choices=Channel.choices, blank=True, editable=False
+    )
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
     history = HistoricalRecords(excluded_fields=["idempotency_key"])
 
@@ -140,7 +153,3 @@ class Customer(models.Model):
     @property
     def agreement_status_label(self):
         return AgreementStatus(self.agreement_status).label
-
-    @property
-    def domain_prefix(self) -> str:
-        return self.domain.removesuffix(DOMAIN_SUFFIX)

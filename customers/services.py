@@ -3,12 +3,14 @@
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ConfirmationChannel
 from agreements.services import Acceptor, confirmation_record
 from customers.models import Channel, Customer
+from customers.selectors import customer_from_submission
 from customers.validators import domain_normalize, phone_normalize
 from portal.audit import Actor
 
@@ -44,6 +46,16 @@ def _clean_details(details: dict) -> dict:
     return cleaned
 
 
+def _refuse_nul(details: dict, errors: dict) -> None:
+    # R14: PostgreSQL cannot store NUL in text; say so next to the field instead of failing on save.
+    for name, value in details.items():
+        if isinstance(value, str):
+            try:
+                ProhibitNullCharactersValidator()(value)
+            except ValidationError as exc:
+                errors.setdefault(name, []).extend(exc.error_list)
+
+
 def _apply_phone(customer: Customer, errors: dict) -> None:
     try:
         customer.contact_phone = phone_normalize(
@@ -65,14 +77,16 @@ def _validate(customer: Customer, errors: dict, exclude=()) -> None:
 
 def _new_customer(*, user, channel: str, idempotency_key, details: dict) -> Customer:
     """Build an unsaved customer of the user's partner; raise every field error at once."""
+    cleaned = _clean_details(details)
     customer = Customer(
         partner_id=user.partner_id,
         created_by=user,
         created_channel=channel,
         idempotency_key=idempotency_key,
-        **_clean_details(details),
+        **cleaned,
     )
     errors: dict = {}
+    _refuse_nul(cleaned, errors)
     _apply_phone(customer, errors)
     _validate(customer, errors)
     return customer
@@ -110,25 +124,20 @@ def customer_create(
     """
     user = actor.user
     _ensure_may_create(user)
-    if idempotency_key is not None:
-        existing = Customer.objects.filter(
-            partner_id=user.partner_id, idempotency_key=idempotency_key
-        ).first()
-        if existing is not None:
-            return existing
+    existing = customer_from_submission(user=user, idempotency_key=idempotency_key)
+    if existing is not None:
+        return existing
 
     customer = _new_customer(user=user, channel=channel, idempotency_key=idempotency_key, details=details)
+    customer._history_user = user  # R13: scripts and imports have no request for the history middleware
     try:
         with transaction.atomic():
             customer.save()
     except IntegrityError:
         # Lost a race with the same submission or the same domain.
-        if idempotency_key is not None:
-            existing = Customer.objects.filter(
-                partner_id=user.partner_id, idempotency_key=idempotency_key
-            ).first()
-            if existing is not None:
-                return existing
+        existing = customer_from_submission(user=user, idempotency_key=idempotency_key)
+        if existing is not None:
+            return existing
         raise ValidationError(
             {"domain": ValidationError(_("Customer with this domain already exists."), code="unique")}
         ) from None
@@ -145,11 +154,12 @@ def customer_create(
 
 
 @transaction.atomic
-def customer_update(*, actor: Actor, customer: Customer, **changes) -> Customer:
+def customer_update(*, actor: Actor, customer: Customer, channel: str, **changes) -> Customer:
     """Change a customer's details (not its domain, tenant id or confirmation).
 
     Partner users edit their own partner's customers; staff (no partner) edit any
-    through the Django admin.
+    through the Django admin. The customer and its history record who and
+    through which channel (R13).
     """
     user = actor.user
     own = user.partner_id is not None and customer.partner_id == user.partner_id
@@ -164,8 +174,13 @@ def customer_update(*, actor: Actor, customer: Customer, **changes) -> Customer:
         )
     for name, value in cleaned.items():
         setattr(customer, name, value)
+    customer.updated_by = user
+    customer.updated_channel = channel
     errors: dict = {}
+    _refuse_nul(cleaned, errors)
     _apply_phone(customer, errors)
     _validate(customer, errors)
+    customer._history_user = user
+    customer._change_reason = channel
     customer.save()
     return customer

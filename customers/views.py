@@ -18,7 +18,7 @@ from agreements.services import (
     template_for_confirmation,
 )
 from customers.forms import CustomerDetailsForm, NewCustomerForm
-from customers.models import AgreementStatus
+from customers.models import AgreementStatus, Channel
 from customers.selectors import customer_from_submission, customer_get, customer_list
 from customers.services import customer_create, customer_update, customer_validate
 from customers.validators import domain_normalize
@@ -41,18 +41,24 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     paginate_by = 25
     paginator_class = CountOnlyPaginator
 
+    def _status(self) -> str:
+        # R10: outside the public cloud there is no agreement status to filter by.
+        status = self.request.GET.get("status", "")
+        return status if agreements_available() and status in AgreementStatus.values else ""
+
     def get_queryset(self):
-        return customer_list(
-            user=self.request.user,
-            q=self.request.GET.get("q", ""),
-            status=self.request.GET.get("status", ""),
-        )
+        return customer_list(user=self.request.user, q=self.request.GET.get("q", ""), status=self._status())
+
+    def paginate_queryset(self, queryset, page_size):
+        # A page number past the end or not a number shows the last or first page, not a 404.
+        paginator = self.get_paginator(queryset, page_size)
+        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["q"] = self.request.GET.get("q", "")
-        status = self.request.GET.get("status", "")
-        context["status"] = status if status in AgreementStatus.values else ""
+        context["status"] = self._status()
         context["statuses"] = AgreementStatus.choices
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -132,11 +138,7 @@ class CustomerCreateView(PermissionRequiredMixin, View):
                     template=template_for_confirmation(),
                 )
             except ValidationError as exc:
-                field_map = form.acceptor_field_map()
-                for field, errors in exc.error_dict.items():
-                    name = field_map.get(field)
-                    if name not in form.errors:  # the contact's own error is already shown
-                        form.add_error(name if name in form.fields else None, errors)
+                add_service_errors(form, exc, form.acceptor_field_map())
         return not form.errors
 
     def _step1(self, request, form):
@@ -218,7 +220,12 @@ class CustomerEditView(PermissionRequiredMixin, View):
         form = CustomerDetailsForm(data=request.POST)
         if form.is_valid():
             try:
-                customer_update(actor=actor_from_request(request), customer=customer, **form.details())
+                customer_update(
+                    actor=actor_from_request(request),
+                    customer=customer,
+                    channel=Channel.WEB,
+                    **form.details(),
+                )
             except ValidationError as exc:
                 add_service_errors(form, exc)
             else:

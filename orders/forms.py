@@ -1,12 +1,11 @@
 """Order and license-count forms: they read input; order_place and subscription_set_quantity decide."""
 
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Offer
 from orders.services import LineItem
-from portal.forms import IdempotencyKeyField
+from portal.forms import IdempotencyKeyField, PortalForm
 
 FIELD_PREFIX = "quantity__"
 
@@ -15,7 +14,7 @@ def offer_field_name(offer_id: str) -> str:
     return f"{FIELD_PREFIX}{offer_id}"
 
 
-class OrderForm(forms.Form):
+class OrderForm(PortalForm):
     """One row per offer: a quantity for license-based offers, a checkbox for usage-based ones.
 
     A blank quantity (or an unticked box) leaves the offer out of the order; the
@@ -74,16 +73,10 @@ class OrderForm(forms.Form):
         }
 
 
-class LicenseCountForm(forms.Form):
+class LicenseCountForm(PortalForm):
     """F5: the new license count of one license-based subscription."""
 
     quantity = forms.IntegerField(
         label=_("New license count"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = FormHelper()
-        self.helper.form_tag = False
-        self.helper.disable_csrf = True

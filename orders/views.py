@@ -13,12 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.forms import ConfirmationForm
 from agreements.models import ConfirmationChannel
-from agreements.services import (
-    AgreementsUnavailable,
-    ConfirmNotAllowed,
-    confirm_refusal,
-    confirmation_record,
-)
+from agreements.services import confirm_refusal
+from agreements.views import confirmation_record_from_form
 from customers.models import Channel, Customer
 from customers.selectors import customer_get
 from orders import selectors
@@ -53,7 +49,7 @@ def order_list(request, tenant_id):
     return render(
         request,
         "orders/order_list.html",
-        {"customer": customer, "page_obj": page, "orders": page.object_list, "tab": "orders"},
+        {"customer": customer, "page_obj": page, "orders": page.object_list, "active_tab": "orders"},
     )
 
 
@@ -80,27 +76,15 @@ def order_new(request, tenant_id):
             if not agreement_gate_blocks(customer):
                 return redirect("orders:new", tenant_id=customer.tenant_id)
             confirmation_form = ConfirmationForm(request.POST, prefix=CONFIRMATION_PREFIX)
-            if confirmation_form.is_valid():
-                try:
-                    confirmation_record(
-                        actor=actor_from_request(request),
-                        customer=customer,
-                        acceptor=confirmation_form.acceptor(),
-                        channel=ConfirmationChannel.ORDER_PROMPT,
-                        idempotency_key=confirmation_form.cleaned_data.get("idempotency_key"),
-                    )
-                except ValidationError as exc:
-                    add_service_errors(confirmation_form, exc)
-                except (ConfirmNotAllowed, AgreementsUnavailable) as exc:
-                    confirmation_form.add_error(None, str(exc))
-                except Customer.DoesNotExist:
-                    raise Http404 from None
-                else:
-                    messages.success(
-                        request,
-                        _("The customer's acceptance is confirmed. Review the order and place it."),
-                    )
-                    return redirect("orders:new", tenant_id=customer.tenant_id)
+            confirmation = confirmation_record_from_form(
+                request, customer=customer, form=confirmation_form, channel=ConfirmationChannel.ORDER_PROMPT
+            )
+            if confirmation is not None:
+                messages.success(
+                    request,
+                    _("The customer's acceptance is confirmed. Review the order and place it."),
+                )
+                return redirect("orders:new", tenant_id=customer.tenant_id)
         elif order_form_valid:
             lines, fields = order_form.line_items()
             try:
@@ -133,13 +117,7 @@ def order_new(request, tenant_id):
     refusal = confirm_refusal(request.user) if prompt else None
     if prompt and refusal is None and confirmation_form is None:
         confirmation_form = ConfirmationForm(
-            prefix=CONFIRMATION_PREFIX,
-            initial={
-                "first_name": customer.contact_first_name,
-                "last_name": customer.contact_last_name,
-                "email": customer.contact_email,
-                "phone_number": customer.contact_phone or "",
-            },
+            prefix=CONFIRMATION_PREFIX, initial=ConfirmationForm.initial_for(customer)
         )
     return render(
         request,
@@ -150,7 +128,7 @@ def order_new(request, tenant_id):
             "confirmation_form": confirmation_form if prompt and refusal is None else None,
             "prompt": prompt,
             "refusal": refusal,
-            "tab": "orders",
+            "active_tab": "orders",
         },
     )
 
@@ -168,7 +146,7 @@ def subscription_list(request, tenant_id):
             "subscriptions": selectors.subscription_list(customer=customer),
             "blocked": agreement_gate_blocks(customer),
             "blocked_message": LICENSE_COUNT_BLOCKED_MESSAGE,
-            "tab": "subscriptions",
+            "active_tab": "subscriptions",
         },
     )
 
@@ -216,6 +194,6 @@ def subscription_quantity(request, tenant_id, subscription_id):
             "subscription": subscription,
             "form": form,
             "blocked_message": blocked_message,
-            "tab": "subscriptions",
+            "active_tab": "subscriptions",
         },
     )

@@ -1,15 +1,23 @@
 """Glue between forms and services: the service decides, the form shows where."""
+
 import uuid
 
+from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.translation import gettext_lazy as _
+
+EXPIRED_FORM_MESSAGE = _("This form has expired or was changed; reload the page and submit again.")
 
 
-def add_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> None:
+def add_service_errors(
+    form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None
+) -> None:
     """Put a service's ValidationError next to the fields it names (R14).
 
     field_map renames service fields to form fields; errors on fields the form
-    does not have go to the top of the form.
+    does not have go to the top of the form. A message the field already shows
+    is not repeated (two services may find the same fault in one field).
     """
     field_map = field_map or {}
     if not hasattr(exc, "error_dict"):
@@ -17,15 +25,41 @@ def add_service_errors(form: forms.Form, exc: ValidationError, field_map: dict[s
         return
     for field, errors in exc.error_dict.items():
         name = field_map.get(field, field)
-        form.add_error(name if name in form.fields else None, errors)
+        name = name if name in form.fields else None
+        shown = set(form.errors.get(name or NON_FIELD_ERRORS, []))
+        new = [error for error in errors if not shown.intersection(error.messages)]
+        if new:
+            form.add_error(name, new)
 
 
 class IdempotencyKeyField(forms.UUIDField):
     """A hidden per-rendering key: the same submission posted twice is stored once (R15)."""
 
     widget = forms.HiddenInput
+    default_error_messages = {"invalid": EXPIRED_FORM_MESSAGE}
 
     def __init__(self, **kwargs):
         kwargs.setdefault("initial", uuid.uuid4)
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
+
+
+class PortalForm(forms.Form):
+    """Base of the portal's forms: a crispy helper that renders fields only (the template owns
+    the <form> tag and the CSRF token), and errors of hidden fields shown at the top (R14)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+    def clean(self):
+        cleaned = super().clean()
+        # A hidden field has nowhere to show its error: the user would see only "correct the
+        # errors below" with nothing below. Say it at the top instead.
+        for name, field in self.fields.items():
+            if field.widget.is_hidden and name in self._errors:
+                errors = self._errors.pop(name)
+                self.add_error(None, list(errors.as_data()))
+        return cleaned

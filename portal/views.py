@@ -15,20 +15,17 @@ from customers.selectors import customer_recent, customer_status_counts
 def home(request):
     """Counts by agreement status and the partner's recent activity."""
     user = request.user
-    counts = customer_status_counts(user=user)
     may_view = user.has_perm("customers.view_customer")
-    return render(
-        request,
-        "home.html",
-        {
+    context = {"recent_customers": customer_recent(user=user) if may_view else []}
+    # R10: outside the public cloud no customer needs a confirmation; there is nothing to count.
+    if agreements_available():
+        counts = customer_status_counts(user=user)
+        context |= {
             "confirmed_count": counts[AgreementStatus.CONFIRMED],
             "required_count": counts[AgreementStatus.REQUIRED],
-            "recent_customers": customer_recent(user=user) if may_view else [],
-            "recent_confirmations": (
-                confirmation_recent(user=user) if may_view and agreements_available() else []
-            ),
-        },
-    )
+            "recent_confirmations": confirmation_recent(user=user) if may_view else [],
+        }
+    return render(request, "home.html", context)
 
 
 @login_not_required

@@ -1,5 +1,6 @@
 """The Django admin: confirmations are read-only for everyone (R5); templates; customers via services."""
 
+import datetime
 import uuid
 
 import pytest
@@ -7,6 +8,7 @@ from django.contrib.admin.sites import site
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.models import AgreementTemplate, AgreementType, Confirmation
 from agreements.selectors import template_latest_mca
@@ -67,7 +69,9 @@ def test_r7_staff_add_a_new_mca_version_which_the_ui_then_confirms(client, staff
     assert client.post(change, {"version_rank": "9"}).status_code == 403
 
 
-def test_customer_admin_changelist_runs_the_same_queries_for_1_and_30_customers(client, staff_user, partner):
+def test_f4_customer_admin_changelist_query_budget_is_the_same_for_1_and_30_customers(
+    client, staff_user, partner
+):
     client.force_login(staff_user)
     url = reverse("admin:customers_customer_changelist")
     confirmed_customer(partner=partner)
@@ -81,7 +85,7 @@ def test_customer_admin_changelist_runs_the_same_queries_for_1_and_30_customers(
     assert len(one) == len(thirty)
 
 
-def test_customer_admin_searches_by_tenant_id_and_filters_by_status(client, staff_user, partner):
+def test_f4_customer_admin_searches_by_tenant_id_and_filters_by_status(client, staff_user, partner):
     required = CustomerFactory(partner=partner, company_name="Required One")
     confirmed = confirmed_customer(partner=partner, company_name="Confirmed One")
     client.force_login(staff_user)
@@ -116,7 +120,7 @@ def _admin_form(customer, **changes):
     return data
 
 
-def test_customer_admin_edit_goes_through_customer_update_and_keeps_history(client, staff_user, partner):
+def test_r13_customer_admin_edit_goes_through_customer_update_and_keeps_history(client, staff_user, partner):
     customer = CustomerFactory(partner=partner, country="US")
     client.force_login(staff_user)
     url = reverse("admin:customers_customer_change", args=[customer.pk])
@@ -128,7 +132,7 @@ def test_customer_admin_edit_goes_through_customer_update_and_keeps_history(clie
     assert customer.history.first().history_user == staff_user
 
 
-def test_customer_admin_refuses_a_phone_of_another_country_and_cannot_set_the_confirmation(
+def test_r1_r5_customer_admin_refuses_a_phone_of_another_country_and_cannot_set_the_confirmation(
     client, staff_user, partner
 ):
     customer = CustomerFactory(partner=partner, country="US")
@@ -144,3 +148,59 @@ def test_customer_admin_refuses_a_phone_of_another_country_and_cannot_set_the_co
     client.post(url, _admin_form(customer, current_confirmation=str(other.pk)))
     assert Customer.objects.get(pk=customer.pk).current_confirmation_id is None
     assert "current_confirmation" not in response.context["adminform"].form.fields
+
+
+def test_r13_customer_update_records_who_and_channel(client, admin_agent, staff_user, partner):
+    """An edit in the browser and one in the Django admin each record who and through which channel."""
+    from customers.forms import CustomerDetailsForm
+
+    customer = CustomerFactory(partner=partner, country="US")
+    client.force_login(admin_agent)
+    data = {**CustomerDetailsForm.initial_from(customer), "city": "Redmond"}
+    data = {name: "" if value is None else value for name, value in data.items()}
+    response = client.post(reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id}), data)
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.updated_by, customer.updated_channel) == (admin_agent, "web")
+    web = customer.history.order_by("-history_date", "-history_id").first()
+    assert (web.history_user, web.updated_channel, web.city) == (admin_agent, "web", "Redmond")
+
+    client.force_login(staff_user)
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    assert client.post(url, _admin_form(customer, city="Bellevue")).status_code == 302
+    customer.refresh_from_db()
+    assert (customer.updated_by, customer.updated_channel) == (staff_user, "admin")
+    admin_entry = customer.history.order_by("-history_date", "-history_id").first()
+    assert (admin_entry.history_user, admin_entry.updated_channel) == (staff_user, "admin")
+    assert customer.history.filter(updated_channel="web").exists()
+
+
+def test_r7_admin_refuses_a_template_published_after_today(client, staff_user):
+    client.force_login(staff_user)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("admin:agreements_agreementtemplate_add"),
+        {
+            "template_id": str(uuid.uuid4()),
+            "agreement_type": AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+            "agreement_link": "https://aka.ms/customeragreement",
+            "version_rank": "1",
+            "published_on": tomorrow.isoformat(),
+        },
+    )
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert "The publication date cannot be later than today" in errors["published_on"][0]
+    assert AgreementTemplate.objects.count() == 2  # the seeded MCA and Cloud Agreement only
+
+
+def test_r7_r2_a_template_published_after_today_is_not_the_one_the_ui_confirms(staff_user):
+    current = template_latest_mca()
+    AgreementTemplate.objects.create(
+        template_id=uuid.uuid4(),
+        agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+        agreement_link="https://aka.ms/customeragreement",
+        version_rank=current.version_rank + 1,
+        published_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    assert template_latest_mca() == current

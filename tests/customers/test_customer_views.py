@@ -1,6 +1,7 @@
 """Customer screens: the list, the F1 wizard, Account info (F4) and the edit form."""
 
 import datetime
+import re
 import uuid
 
 import pytest
@@ -44,7 +45,7 @@ def post_new(client, data, action="next"):
 # Customer list ------------------------------------------------------------------
 
 
-def test_customer_list_links_each_row_to_account_info_with_a_status_badge(client, admin_agent, partner):
+def test_f4_customer_list_links_each_row_to_account_info_with_a_status_badge(client, admin_agent, partner):
     customer = confirmed_customer(partner=partner, company_name="Adatum")
     content = signed_in(client, admin_agent).get(reverse("customers:list")).content.decode()
     assert f'href="{customer.get_absolute_url()}"' in content
@@ -52,12 +53,12 @@ def test_customer_list_links_each_row_to_account_info_with_a_status_badge(client
     assert reverse("customers:new") in content
 
 
-def test_customer_list_has_no_new_customer_button_without_the_permission(client, billing_admin):
+def test_f1_customer_list_has_no_new_customer_button_without_the_permission(client, billing_admin):
     content = signed_in(client, billing_admin).get(reverse("customers:list")).content.decode()
     assert reverse("customers:new") not in content
 
 
-def test_customer_list_search_status_filter_and_pages_keep_the_query(client, admin_agent, partner):
+def test_f4_customer_list_search_status_filter_and_pages_keep_the_query(client, admin_agent, partner):
     CustomerFactory.create_batch(30, partner=partner, company_name=factory_name())
     confirmed_customer(partner=partner, company_name="Zeta Confirmed")
     signed_in(client, admin_agent)
@@ -85,7 +86,7 @@ def test_r14_odd_list_queries_never_answer_500(client, admin_agent, query):
     assert response.status_code in (200, 404)
 
 
-def test_customer_list_query_count_is_the_same_for_1_and_50_customers(
+def test_f4_customer_list_query_budget_is_the_same_for_1_and_50_customers(
     client, admin_agent, partner, django_assert_num_queries
 ):
     from django.db import connection
@@ -105,7 +106,9 @@ def test_customer_list_query_count_is_the_same_for_1_and_50_customers(
         client.get(reverse("customers:list"), {"status": "confirmed"})
 
 
-def test_customer_list_page_count_is_a_plain_count_without_joins(client, admin_agent, partner):
+def test_f4_customer_list_query_budget_page_count_is_a_plain_count_without_joins(
+    client, admin_agent, partner
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -354,7 +357,7 @@ def test_f4_account_info_query_count_is_the_same_for_1_and_50_history_rows(clien
 # Edit ---------------------------------------------------------------------------
 
 
-def test_helpdesk_agent_edits_the_customers_details(client, helpdesk_agent, partner):
+def test_f4_helpdesk_agent_edits_the_customers_details(client, helpdesk_agent, partner):
     customer = CustomerFactory(partner=partner, country="GB")
     url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
     signed_in(client, helpdesk_agent)
@@ -368,7 +371,7 @@ def test_helpdesk_agent_edits_the_customers_details(client, helpdesk_agent, part
     assert str(customer.contact_phone) == "+442079460958"
 
 
-def test_edit_errors_rerender_with_the_typed_values(client, admin_agent, partner):
+def test_r14_edit_errors_rerender_with_the_typed_values(client, admin_agent, partner):
     customer = CustomerFactory(partner=partner, country="CN")
     url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
     data = {k: v for k, v in STEP1.items() if k not in ("domain", "accepted", "date_agreed")}
@@ -430,3 +433,19 @@ def test_r14_tampered_or_odd_f1_input_rerenders_without_a_500(client, sales_agen
     assert response.status_code == 200
     assert response.context["form"].errors
     assert not Customer.objects.exists()
+
+
+def test_f1_acceptor_fields_are_marked_required_but_the_browser_does_not_insist_while_hidden(
+    client, sales_agent
+):
+    content = signed_in(client, sales_agent).get(reverse("customers:new")).content.decode()
+    for name in ("acceptor_first_name", "acceptor_last_name", "acceptor_email", "date_agreed"):
+        label = re.search(rf'<label\s+for="id_{name}"[^>]*>(.*?)</label>', content, re.S)
+        assert label and 'class="asteriskField"' in label.group(1), name
+    for name in ("acceptor_first_name", "acceptor_last_name", "acceptor_email"):
+        field = re.search(rf'<input [^>]*name="{name}"[^>]*>', content).group(0)
+        assert " required" not in field, name
+    # Unticked, they are not needed: the primary contact is the acceptor.
+    response = post_new(client, STEP1)
+    assert response.status_code == 200
+    assert not response.context["form"].errors

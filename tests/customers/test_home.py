@@ -10,7 +10,9 @@ from tests.factories import CustomerFactory, confirmed_customer
 pytestmark = pytest.mark.django_db
 
 
-def test_home_shows_counts_and_the_partners_latest_customers_and_confirmations(client, admin_agent, partner):
+def test_r12_home_shows_counts_and_the_partners_latest_customers_and_confirmations(
+    client, admin_agent, partner
+):
     CustomerFactory(partner=partner, company_name="Needs Confirmation")
     confirmed_customer(partner=partner, company_name="Already Confirmed")
     CustomerFactory(company_name="Someone Else's")
@@ -24,7 +26,7 @@ def test_home_shows_counts_and_the_partners_latest_customers_and_confirmations(c
     assert "Someone Else" not in content
 
 
-def test_home_recent_activity_query_count_does_not_grow_with_rows(client, admin_agent, partner):
+def test_r12_home_recent_activity_query_budget_does_not_grow_with_rows(client, admin_agent, partner):
     confirmed_customer(partner=partner)
     client.force_login(admin_agent)
     client.get(reverse("home"))

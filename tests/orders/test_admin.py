@@ -26,7 +26,7 @@ def order(actor, admin_agent, customer, license_offer):
     )
 
 
-def test_staff_add_and_change_offers_in_the_catalogue(staff_client):
+def test_f3_staff_add_and_change_offers_in_the_catalogue(staff_client):
     response = staff_client.post(
         reverse("admin:orders_offer_add"),
         {

@@ -1,6 +1,7 @@
 """F3 (new order with the agreement prompt) and F5 (license counts) through the views; list query budgets."""
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -12,7 +13,7 @@ from agreements.models import Confirmation, ConfirmationChannel
 from customers.models import Channel
 from orders.models import Order, Subscription
 from orders.services import LineItem, order_place
-from tests.factories import CustomerFactory, OrderLineFactory, SubscriptionFactory
+from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -298,7 +299,7 @@ def _orders(customer, user, offers, count):
             SubscriptionFactory(order=order, customer=customer, offer=offer)
 
 
-def test_order_list_query_budget_is_the_same_for_1_and_20_orders(
+def test_f3_order_list_query_budget_is_the_same_for_1_and_20_orders(
     signed_in, admin_agent, partner, license_offer, usage_offer, django_assert_max_num_queries
 ):
     one, twenty = CustomerFactory(partner=partner), CustomerFactory(partner=partner)
@@ -313,7 +314,7 @@ def test_order_list_query_budget_is_the_same_for_1_and_20_orders(
     assert baseline <= 10
 
 
-def test_subscription_list_query_budget_is_the_same_for_1_and_20_subscriptions(
+def test_f5_subscription_list_query_budget_is_the_same_for_1_and_20_subscriptions(
     signed_in, admin_agent, partner, license_offer, django_assert_max_num_queries
 ):
     one, twenty = CustomerFactory(partner=partner), CustomerFactory(partner=partner)
@@ -328,7 +329,7 @@ def test_subscription_list_query_budget_is_the_same_for_1_and_20_subscriptions(
     assert baseline <= 10
 
 
-def test_lists_use_real_orders_placed_through_order_place(
+def test_f3_f5_lists_use_real_orders_placed_through_order_place(
     signed_in, admin_agent, customer, license_offer, actor
 ):
     order_place(
@@ -337,3 +338,41 @@ def test_lists_use_real_orders_placed_through_order_place(
     page = signed_in.get(reverse("orders:list", kwargs={"tenant_id": customer.tenant_id})).content.decode()
     assert "Microsoft 365 Business Basic × 6" in page
     assert Subscription.objects.get(customer=customer).quantity == 6
+
+
+def test_f2_f3_the_confirmation_fields_are_laid_out_the_same_in_both(signed_in, required_customer):
+    def layout(url, prefix=""):
+        content = signed_in.get(url).content.decode()
+        fields = content.split('data-testid="confirmation-fields"')[1].split("</fieldset>")[0]
+        names = re.findall(r'<div class="col-md-6">\s*<div id="div_id_' + prefix + r'(\w+)"', fields)
+        return names
+
+    kwargs = {"tenant_id": required_customer.tenant_id}
+    f2 = layout(reverse("agreements:confirm", kwargs=kwargs))
+    f3 = layout(_new_url(required_customer), prefix="agreement-")
+    assert f2 == f3 == ["first_name", "last_name", "email", "phone_number", "date_agreed"]
+
+
+def test_f5_subscription_rows_show_their_id_order_and_created_date(signed_in, customer, license_offer):
+    order = OrderFactory(customer=customer)
+    created = datetime.datetime(2025, 3, 4, 12, tzinfo=datetime.UTC)
+    subscriptions = [
+        SubscriptionFactory(order=order, offer=license_offer, created_at=created) for _ in range(3)
+    ]
+    page = signed_in.get(reverse("orders:subscriptions", kwargs={"tenant_id": customer.tenant_id}))
+    rows = page.content.decode().split('data-testid="subscription-row"')[1:]
+    assert len(rows) == 3
+    for subscription, row in zip(subscriptions, rows, strict=True):
+        assert f'data-testid="subscription-id">{subscription.pk}</th>' in row
+        assert f"<td>{order.pk}</td>" in row
+        assert "2025-03-04" in row
+    assert len(set(rows)) == 3
+
+
+def test_f3_orders_list_out_of_range_page_shows_the_last_page(signed_in, customer, admin_agent):
+    for _ in range(26):
+        OrderFactory(customer=customer, placed_by=admin_agent)
+    url = reverse("orders:list", kwargs={"tenant_id": customer.tenant_id})
+    response = signed_in.get(url, {"page": "99999"})
+    assert response.status_code == 200
+    assert response.context["page_obj"].number == 2
