@@ -4,8 +4,6 @@ The data migration creates the groups from this table; views check these
 permissions, never role names.
 """
 
-from django.utils.translation import gettext_lazy as _
-
 ADMIN_AGENT = "Admin agent"
 SALES_AGENT = "Sales agent"
 HELPDESK_AGENT = "Helpdesk agent"
@@ -32,13 +30,6 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
     SALES_AGENT: _READ + _SELL,
     HELPDESK_AGENT: _READ + ["customers.change_customer"],
     BILLING_ADMIN: _READ,
-}
-
-ROLE_LABELS = {
-    ADMIN_AGENT: _("Admin agent"),
-    SALES_AGENT: _("Sales agent"),
-    HELPDESK_AGENT: _("Helpdesk agent"),
-    BILLING_ADMIN: _("Billing admin"),
 }
 
 

@@ -14,7 +14,7 @@ from agreements.models import AgreementTemplate, Confirmation, ConfirmationChann
 from agreements.selectors import template_latest_mca
 from customers.locks import customer_lock_for_update
 from customers.models import Customer
-from customers.validators import phone_normalize
+from customers.validators import phone_normalize, refuse_nul
 from portal.audit import Actor
 
 NAME_MAX_LENGTH = 50
@@ -182,6 +182,7 @@ def acceptor_validate(*, user, acceptor: Acceptor, country, template: AgreementT
     for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
         if not value:
             errors[field] = [ValidationError(_("This field is required."), code="required")]
+    refuse_nul({"first_name": first_name, "last_name": last_name, "email": email}, errors)
     for field, value in (("first_name", first_name), ("last_name", last_name)):
         if len(value) > NAME_MAX_LENGTH:
             errors[field] = [
@@ -278,6 +279,7 @@ def confirmation_record(
         )
     confirmation.save()
     customer.current_confirmation = confirmation
+    customer._history_user = user  # scripts outside a request still name the user (R13)
     customer.save(update_fields=["current_confirmation"])
     return confirmation
 

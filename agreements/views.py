@@ -12,11 +12,14 @@ from agreements.forms import ConfirmationForm
 from agreements.models import Confirmation, ConfirmationChannel
 from agreements.selectors import template_latest_mca
 from agreements.services import (
+    Acceptor,
     AgreementsUnavailable,
     ConfirmNotAllowed,
+    acceptor_validate,
     agreements_available,
     confirm_refusal,
     confirmation_record,
+    template_for_confirmation,
 )
 from customers.models import Customer
 from customers.selectors import customer_get
@@ -29,6 +32,7 @@ def confirmation_record_from_form(
 ) -> Confirmation | None:
     """Record the confirmation a valid bound form describes; else put the reasons on the form (F2, F3)."""
     if not form.is_valid():
+        _report_rule_errors(request, customer=customer, form=form)
         return None
     try:
         return confirmation_record(
@@ -45,6 +49,25 @@ def confirmation_record_from_form(
     except Customer.DoesNotExist:
         raise Http404 from None
     return None
+
+
+def _report_rule_errors(request, *, customer, form: ConfirmationForm) -> None:
+    """Check the fields that did clean against the rules too, so every bad field is reported at once (R14)."""
+    data = form.cleaned_data
+    acceptor = Acceptor(
+        first_name=data.get("first_name", ""),
+        last_name=data.get("last_name", ""),
+        email=data.get("email", ""),
+        phone_number=data.get("phone_number", ""),
+        date_agreed=data.get("date_agreed"),
+    )
+    try:
+        template = template_for_confirmation()
+        acceptor_validate(user=request.user, acceptor=acceptor, country=customer.country, template=template)
+    except ValidationError as exc:
+        for field, errors in exc.error_dict.items():
+            if field in data and field not in form.errors:
+                form.add_error(field, errors)
 
 
 class ConfirmationCreateView(PermissionRequiredMixin, View):

@@ -3,7 +3,6 @@
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import ProhibitNullCharactersValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -11,7 +10,7 @@ from agreements.models import ConfirmationChannel
 from agreements.services import Acceptor, confirmation_record
 from customers.models import Channel, Customer
 from customers.selectors import customer_from_submission
-from customers.validators import domain_normalize, phone_normalize
+from customers.validators import domain_normalize, phone_normalize, refuse_nul
 from portal.audit import Actor
 
 # The fields an agent types; everything else is Accord's to set.
@@ -46,16 +45,6 @@ def _clean_details(details: dict) -> dict:
     return cleaned
 
 
-def _refuse_nul(details: dict, errors: dict) -> None:
-    # R14: PostgreSQL cannot store NUL in text; say so next to the field instead of failing on save.
-    for name, value in details.items():
-        if isinstance(value, str):
-            try:
-                ProhibitNullCharactersValidator()(value)
-            except ValidationError as exc:
-                errors.setdefault(name, []).extend(exc.error_list)
-
-
 def _apply_phone(customer: Customer, errors: dict) -> None:
     try:
         customer.contact_phone = phone_normalize(
@@ -86,7 +75,7 @@ def _new_customer(*, user, channel: str, idempotency_key, details: dict) -> Cust
         **cleaned,
     )
     errors: dict = {}
-    _refuse_nul(cleaned, errors)
+    refuse_nul(cleaned, errors)
     _apply_phone(customer, errors)
     _validate(customer, errors)
     return customer
@@ -177,7 +166,7 @@ def customer_update(*, actor: Actor, customer: Customer, channel: str, **changes
     customer.updated_by = user
     customer.updated_channel = channel
     errors: dict = {}
-    _refuse_nul(cleaned, errors)
+    refuse_nul(cleaned, errors)
     _apply_phone(customer, errors)
     _validate(customer, errors)
     customer._history_user = user

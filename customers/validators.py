@@ -2,6 +2,7 @@
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
@@ -49,6 +50,16 @@ def _example(region: str | None) -> str:
     if example is None:
         return "+1 425 555 0100"
     return phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def refuse_nul(values: dict, errors: dict) -> None:
+    """R14: PostgreSQL cannot store NUL in text; report it next to the field instead of failing on save."""
+    for name, value in values.items():
+        if isinstance(value, str):
+            try:
+                ProhibitNullCharactersValidator()(value)
+            except ValidationError as exc:
+                errors.setdefault(name, []).extend(exc.error_list)
 
 
 def domain_normalize(raw: str | None) -> str:

@@ -48,6 +48,7 @@ ERRORS = {
     "duplicate": (409, 600061, "PartnerConfirmedAgreementAlreadyExists"),
     "media_type": (415, 1007, "UnsupportedMediaType"),
     "throttled": (429, 1008, "TooManyRequests"),
+    "unavailable": (503, 1009, "ServiceUnavailable"),
 }
 
 # A service's ValidationError code → the API error it becomes; the first match wins.

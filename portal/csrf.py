@@ -1,4 +1,5 @@
 """The CSRF failure page in the portal's look and the user's language."""
+
 from django.shortcuts import render
 
 

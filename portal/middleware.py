@@ -13,6 +13,8 @@ from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 
+from portal.api import error_body
+
 logger = logging.getLogger("portal.database")
 
 DATABASE_FAILURES = (OperationalError, InterfaceError)
@@ -21,9 +23,6 @@ STRICT_CSP = (
     "default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'self'; object-src 'none'"
 )
 RETRY_AFTER_SECONDS = 30
-# Partner Center's error body (R14), with a code of Accord's own like those in portal.api.ERRORS.
-UNAVAILABLE_CODE = 1009
-UNAVAILABLE_NAME = "ServiceUnavailable"
 UNAVAILABLE_DESCRIPTION = (
     "The database is temporarily unavailable. Nothing was saved; retry the request in a moment."
 )
@@ -32,10 +31,7 @@ UNAVAILABLE_DESCRIPTION = (
 def database_unavailable_response(request) -> HttpResponse:
     """The 503 for this request: JSON under /v1/, an error page otherwise."""
     if request.path.startswith(API_PREFIX):
-        response = JsonResponse(
-            {"code": UNAVAILABLE_CODE, "description": UNAVAILABLE_DESCRIPTION, "errorName": UNAVAILABLE_NAME},
-            status=503,
-        )
+        response = JsonResponse(error_body("unavailable", UNAVAILABLE_DESCRIPTION), status=503)
     else:
         # Rendered without the request: the context processors and the navigation
         # would query the database that just failed.
