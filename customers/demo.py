@@ -4,7 +4,7 @@ import datetime
 import random
 import uuid
 
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 
 from agreements.models import Confirmation, ConfirmationChannel
@@ -95,7 +95,8 @@ def _import_predating_subscriptions(user, customer: Customer, lines) -> None:
         ]
     )
     offers = Offer.objects.in_bulk([offer_id for offer_id, _quantity in lines])
-    OrderLine.objects.bulk_create(
+    # bulk_create returns the lines with their primary keys (SQLite and PostgreSQL).
+    order_lines = OrderLine.objects.bulk_create(
         [
             OrderLine(order=order, line_item_number=number, offer=offers[offer_id], quantity=quantity)
             for number, (offer_id, quantity) in enumerate(lines)
@@ -105,15 +106,16 @@ def _import_predating_subscriptions(user, customer: Customer, lines) -> None:
         [
             Subscription(
                 customer=customer,
-                offer=offers[offer_id],
+                offer=line.offer,
                 order=order,
-                quantity=quantity,
+                order_line=line,
+                quantity=line.quantity,
                 created_at=now,
                 updated_by=user,
                 updated_channel=Channel.IMPORT,
                 user_agent="seed_demo",
             )
-            for offer_id, quantity in lines
+            for line in order_lines
         ]
     )
 
@@ -293,22 +295,24 @@ def _bulk_batch(*, partner, user, template, offer, start: int, size: int, rng: r
     orders = Order.objects.bulk_create(
         [Order(customer=c, placed_by=user, placed_at=now, channel=Channel.IMPORT) for c in subscribed]
     )
-    OrderLine.objects.bulk_create(
+    order_lines = OrderLine.objects.bulk_create(
         [OrderLine(order=o, line_item_number=0, offer=offer, quantity=10) for o in orders]
     )
-    # R13: who wrote them and through which channel, as order_place would record.
+    # R13: who wrote them and through which channel, as order_place would record;
+    # each linked to the order line that created it.
     Subscription.objects.bulk_create(
         [
             Subscription(
-                customer=o.customer,
+                customer=line.order.customer,
                 offer=offer,
-                order=o,
+                order=line.order,
+                order_line=line,
                 quantity=10,
                 created_at=now,
                 updated_by=user,
                 updated_channel=Channel.IMPORT,
             )
-            for o in orders
+            for line in order_lines
         ]
     )
 
@@ -333,5 +337,24 @@ def seed_bulk_customers(
         if stdout is not None and done % 20000 < batch_size:
             stdout.write(f"  {done} / {count} synthetic customers")
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+        _vacuum_analyze()
+
+
+# What the bulk seed writes (bulk_create writes no history rows).
+BULK_TABLES = (Customer, Confirmation, Order, OrderLine, Subscription)
+
+
+def _vacuum_analyze() -> None:
+    """PostgreSQL: VACUUM ANALYZE the tables the bulk seed filled, as autovacuum would in time.
+
+    ANALYZE alone leaves the visibility map empty, so the list's COUNT(*) cannot be an
+    index-only scan. VACUUM cannot run inside a transaction block: it runs on a
+    connection of its own, in autocommit mode, even when the caller is in a transaction.
+    """
+    vacuum = connections.create_connection(DEFAULT_DB_ALIAS)
+    try:
+        with vacuum.cursor() as cursor:
+            tables = ", ".join(vacuum.ops.quote_name(model._meta.db_table) for model in BULK_TABLES)
+            cursor.execute(f"VACUUM ANALYZE {tables}")
+    finally:
+        vacuum.close()

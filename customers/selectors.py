@@ -17,15 +17,20 @@ def customer_list(*, user, q: str = "", status: str = "") -> QuerySet[Customer]:
     )
     q = (q or "").strip()
     if q:
-        condition = Q(company_name__icontains=q) | Q(domain__icontains=q)
-        try:
-            condition |= Q(tenant_id=uuid.UUID(q))
-        except ValueError:
-            pass
-        qs = qs.filter(condition)
+        qs = qs.filter(customer_search_condition(q))
     if status in AgreementStatus.values:
         qs = qs.with_status(status)
     return qs.order_by("company_name", "id")
+
+
+def customer_search_condition(q: str) -> Q:
+    """A fragment of the company name or domain (trigram indexes on PostgreSQL), or a tenant id."""
+    condition = Q(company_name__icontains=q) | Q(domain__icontains=q)
+    try:
+        condition |= Q(tenant_id=uuid.UUID(q))
+    except ValueError:
+        pass
+    return condition
 
 
 def customer_get(*, user, tenant_id) -> Customer:

@@ -1,10 +1,13 @@
 """Customer screens: the list, the new-customer wizard (F1), Account info (F4) and the edit form."""
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -18,20 +21,42 @@ from agreements.services import (
     template_for_confirmation,
 )
 from customers.forms import CustomerDetailsForm, NewCustomerForm
-from customers.models import AgreementStatus, Channel
+from customers.models import AgreementStatus, Channel, Customer
 from customers.selectors import customer_from_submission, customer_get, customer_list
 from customers.services import customer_create, customer_update, customer_validate
 from customers.validators import domain_normalize
 from portal.audit import actor_from_request
 from portal.forms import add_service_errors
 
+URL_PLACEHOLDER = uuid.UUID(int=0)
 
-class CountOnlyPaginator(Paginator):
-    """Count the matching customers without the joins the rows need (cheap page count)."""
+
+class CustomerPaginator(Paginator):
+    """Count without the joins the rows need; fetch a page by its ids first.
+
+    The ids of a page come from the (partner, company name, id, domain) index
+    alone, however deep the page (OFFSET skips index entries, not joined rows);
+    then only that page's rows are read, by primary key, with the columns a row shows.
+    """
+
+    ROW_FIELDS = ("id", "tenant_id", "company_name", "domain", "current_confirmation_id")
 
     @cached_property
     def count(self):
         return self.object_list.select_related(None).order_by().count()
+
+    def page(self, number):
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        top = bottom + self.per_page
+        if top + self.orphans >= self.count:
+            top = self.count
+        ids = list(self.object_list.select_related(None).values_list("pk", flat=True)[bottom:top])
+        # Only what a row shows: the status is current_confirmation_id, no join needed.
+        # No ORDER BY here: with it SQLite walks the name index filtering id IN (…) (~20× slower).
+        rows = Customer.objects.filter(pk__in=ids).only(*self.ROW_FIELDS).order_by()
+        by_id = {row.pk: row for row in rows}
+        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
 
 
 class CustomerListView(PermissionRequiredMixin, ListView):
@@ -39,7 +64,7 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     template_name = "customers/customer_list.html"
     context_object_name = "customers"
     paginate_by = 25
-    paginator_class = CountOnlyPaginator
+    paginator_class = CustomerPaginator
 
     def _status(self) -> str:
         # R10: outside the public cloud there is no agreement status to filter by.
@@ -60,9 +85,16 @@ class CustomerListView(PermissionRequiredMixin, ListView):
         context["q"] = self.request.GET.get("q", "")
         context["status"] = self._status()
         context["statuses"] = AgreementStatus.choices
+        # The status badge is inlined in the list (25 includes cost more than the rest of the rows).
+        context["confirmed_label"] = AgreementStatus.CONFIRMED.label
+        context["required_label"] = AgreementStatus.REQUIRED.label
         query = self.request.GET.copy()
         query.pop("page", None)
         context["query_without_page"] = query.urlencode()
+        # One reverse() for the page instead of one per row (~0.15 ms each).
+        detail_url = reverse("customers:detail", kwargs={"tenant_id": URL_PLACEHOLDER})
+        for customer in context["customers"]:
+            customer.url = detail_url.replace(str(URL_PLACEHOLDER), str(customer.tenant_id))
         return context
 
 
@@ -75,6 +107,7 @@ class CustomerCreateView(PermissionRequiredMixin, View):
     """
 
     permission_required = "customers.add_customer"
+    DETAIL_FIELDS = (*CustomerDetailsForm.base_fields, "domain")
     step1_template = "customers/customer_new.html"
     review_template = "customers/customer_review.html"
 
@@ -94,6 +127,7 @@ class CustomerCreateView(PermissionRequiredMixin, View):
         action = request.POST.get("action", "next")
         form = self._form(request.POST)
         if not form.is_valid():
+            self._check_cleaned_fields(form, actor_from_request(request))
             return self._step1(request, form)
         key = form.cleaned_data.get("idempotency_key")
         existing = customer_from_submission(user=request.user, idempotency_key=key)
@@ -140,6 +174,29 @@ class CustomerCreateView(PermissionRequiredMixin, View):
             except ValidationError as exc:
                 add_service_errors(form, exc, form.acceptor_field_map())
         return not form.errors
+
+    def _check_cleaned_fields(self, form, actor) -> None:
+        """R14: every bad field gets its message in one round, not only those the form checks.
+
+        The form failed its own checks (a bad email, say); run the services' rules on the
+        fields that did clean, so that a phone number or domain they refuse is shown now
+        rather than after the next submit. Errors about fields that did not clean are the
+        form's to give; a phone number is judged only when its country cleaned.
+        """
+        cleaned = form.cleaned_data
+        details = {name: cleaned[name] for name in self.DETAIL_FIELDS if name in cleaned}
+        try:
+            customer_validate(actor=actor, **details)
+        except ValidationError as exc:
+            if not hasattr(exc, "error_dict"):
+                return
+            judged = {
+                name: errors
+                for name, errors in exc.error_dict.items()
+                if name in details and (name != "contact_phone" or "country" in details)
+            }
+            if judged:
+                add_service_errors(form, ValidationError(judged))
 
     def _step1(self, request, form):
         context = {

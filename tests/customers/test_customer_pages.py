@@ -214,3 +214,21 @@ def test_r14_a_tampered_idempotency_key_on_place_order_says_the_form_expired(cli
     assert response.status_code == 200
     assert "This form has expired or was changed" in response.content.decode()
     assert not customer.orders.exists()
+
+
+def test_a11y_scrollable_tables_on_the_list_and_account_info_are_focusable_named_regions(
+    client, admin_agent, partner
+):
+    customer = confirmed_customer(partner=partner)
+    client.force_login(admin_agent)
+    pages = {
+        reverse("customers:list"): "Customers",
+        customer.get_absolute_url(): "Confirmation history",
+    }
+    for url, label in pages.items():
+        content = client.get(url).content.decode()
+        wrappers = re.findall(r'<div class="table-responsive"[^>]*>', content)
+        assert wrappers, url
+        for wrapper in wrappers:
+            assert 'tabindex="0"' in wrapper and 'role="region"' in wrapper, wrapper
+            assert f'aria-label="{label}"' in wrapper, wrapper

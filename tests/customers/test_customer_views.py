@@ -449,3 +449,82 @@ def test_f1_acceptor_fields_are_marked_required_but_the_browser_does_not_insist_
     response = post_new(client, STEP1)
     assert response.status_code == 200
     assert not response.context["form"].errors
+
+
+# Performance rules (issue 6): what the list and the admin read ---------------------
+
+
+def test_f4_customer_list_deep_page_shows_the_same_rows_in_name_order(client, admin_agent, partner):
+    for number in range(60):
+        CustomerFactory(partner=partner, company_name=f"Page {number:03d}")
+    confirmed_customer(partner=partner, company_name="Page 055b")
+    signed_in(client, admin_agent)
+    response = client.get(reverse("customers:list"), {"page": 3})
+    names = [c.company_name for c in response.context["customers"]]
+    expected = list(
+        Customer.objects.filter(partner=partner)
+        .order_by("company_name", "id")
+        .values_list("company_name", flat=True)
+    )[50:75]
+    assert names == expected and len(names) == 11
+    assert response.context["paginator"].count == 61
+    content = response.content.decode()
+    assert "status-confirmed" in content and "status-required" in content
+
+
+def test_f4_customer_list_rows_need_no_join_to_show_the_status(client, admin_agent, partner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    confirmed_customer(partner=partner)
+    signed_in(client, admin_agent)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("customers:list"), {"page": 1})
+    customer_queries = [q["sql"] for q in queries if 'FROM "customers_customer"' in q["sql"]]
+    assert len(customer_queries) == 3  # the count, the page's ids, the page's rows
+    assert all("JOIN" not in sql.upper() for sql in customer_queries)
+
+
+def test_f4_admin_changelist_query_budget_is_the_same_for_1_and_50_customers(client, staff_user, partner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(staff_user)
+    url = reverse("admin:customers_customer_changelist")
+    confirmed_customer(partner=partner, country="DE")
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(url).status_code == 200
+    for _ in range(49):
+        confirmed_customer(partner=partner)
+    with CaptureQueriesContext(connection) as fifty:
+        response = client.get(url)
+    assert len(one) == len(fifty)
+    assert response.context["cl"].list_per_page == 25
+    assert "Germany" in response.content.decode()
+    # show_full_result_count is off: the unfiltered table is counted once, not twice.
+    assert sum("COUNT(" in q["sql"].upper() for q in fifty) == 1
+
+
+# R14: every bad field in one round ----------------------------------------------
+
+
+def test_r14_f1_a_bad_email_and_a_bad_phone_get_their_messages_in_one_submit(client, sales_agent):
+    data = {**STEP1, "contact_email": "not-an-email", "country": "CN", "contact_phone": "12345"}
+    response = post_new(signed_in(client, sales_agent), data)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert set(errors) == {"contact_email", "contact_phone"}
+    assert 'value="12345"' in response.content.decode()
+
+
+def test_r14_f1_a_taken_domain_is_shown_beside_a_bad_email(client, sales_agent, partner):
+    CustomerFactory(partner=partner, domain="wingtiptoys.onmicrosoft.com")
+    data = {**STEP1, "contact_email": "not-an-email"}
+    response = post_new(signed_in(client, sales_agent), data)
+    assert set(response.context["form"].errors) == {"contact_email", "domain"}
+
+
+def test_r14_f1_a_phone_is_not_judged_when_its_country_did_not_clean(client, sales_agent):
+    data = {**STEP1, "country": "XX", "contact_phone": "12345"}
+    response = post_new(signed_in(client, sales_agent), data)
+    assert set(response.context["form"].errors) == {"country"}

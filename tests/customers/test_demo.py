@@ -47,3 +47,16 @@ def test_r13_bulk_seed_subscriptions_record_who_and_the_import_channel(demo_user
     assert set(synthetic.values_list("updated_by", "updated_channel", "order__channel")) == {
         (user.pk, "import", "import")
     }
+
+
+def test_f5_seeded_subscriptions_are_linked_to_the_order_lines_that_created_them(demo_users):
+    user = demo_users["admin.agent"]
+    seed_bulk_customers(partner=user.partner, user=user, count=60)
+    subscriptions = Subscription.objects.select_related("order_line")
+    assert subscriptions.filter(customer__domain__startswith="syn").exists()
+    imported = subscriptions.filter(order__user_agent="seed_demo")
+    assert imported.exists()
+    for subscription in subscriptions.filter(order__channel="import"):
+        line = subscription.order_line
+        assert line is not None
+        assert (line.order_id, line.offer_id) == (subscription.order_id, subscription.offer_id)
