@@ -21,6 +21,30 @@ def _explain(qs, *, analyze: bool) -> str:
         return f"EXPLAIN failed: {exc!r}"
 
 
+class _Count:
+    """The paginator's COUNT(*) of a queryset, explainable like a queryset."""
+
+    def __init__(self, qs):
+        self.qs = qs
+
+    def sql(self):
+        inner, params = self.qs.values("pk").query.sql_with_params()
+        return f"SELECT COUNT(*) FROM ({inner}) AS counted", params
+
+    def explain(self, analyze=False):
+        from django.db import connection
+
+        sql, params = self.sql()
+        prefix = "EXPLAIN ANALYZE" if analyze else "EXPLAIN QUERY PLAN"
+        with connection.cursor() as cursor:
+            cursor.execute(f"{prefix} {sql}", params)
+            return "\n".join(" ".join(str(c) for c in row) for row in cursor.fetchall())
+
+    @property
+    def query(self):
+        return self.sql()[0]
+
+
 def _sql(qs) -> str:
     try:
         return str(qs.query)
@@ -37,14 +61,23 @@ def explain_plans(*, user, search: str, deep_page: int, per_page: int) -> dict:
 
     analyze = connection.vendor == "postgresql"
     offset = (deep_page - 1) * per_page
+
+    def ids(**kwargs):
+        # The list view reads a page's ids first, then those rows by primary key (CustomerPaginator).
+        return customer_list(user=user, **kwargs).select_related(None).values_list("pk", flat=True)
+
+    def count(**kwargs):
+        return _Count(customer_list(user=user, **kwargs).select_related(None).order_by())
+
     cases = {
-        "search_rows": customer_list(user=user, q=search)[:per_page],
-        "search_count": customer_list(user=user, q=search).select_related(None).order_by(),
+        "search_rows": ids(q=search)[:per_page],
+        "search_count": count(q=search),
         "company_name_icontains": Customer.objects.filter(company_name__icontains=search).only("id"),
-        "page1_rows": customer_list(user=user)[:per_page],
-        "deep_page_rows": customer_list(user=user)[offset : offset + per_page],
-        "list_count": customer_list(user=user).select_related(None).order_by(),
-        "filter_required_rows": customer_list(user=user, status="required")[:per_page],
+        "page1_rows": ids()[:per_page],
+        "deep_page_rows": ids()[offset : offset + per_page],
+        "list_count": count(),
+        "filter_required_rows": ids(status="required")[:per_page],
+        "filter_required_count": count(status="required"),
     }
     plans = {}
     for name, qs in cases.items():
