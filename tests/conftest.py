@@ -1,5 +1,6 @@
 """Shared fixtures: users of every role, reference data, PostgreSQL and Chromium gates."""
 
+import datetime
 import importlib
 import os
 from pathlib import Path
@@ -9,8 +10,9 @@ from django.db import connection
 
 from accounts import roles
 from accounts.models import Partner
+from agreements.services import Acceptor
 from portal.audit import Actor
-from tests.factories import PartnerFactory, StaffFactory, UserFactory
+from tests.factories import CustomerFactory, PartnerFactory, StaffFactory, UserFactory
 
 IN_CI = bool(os.environ.get("CI"))
 CHROMIUM = Path("/usr/bin/chromium")
@@ -132,6 +134,33 @@ def actor():
 
     def make(user, client_ip="203.0.113.7", user_agent="pytest"):
         return Actor(user=user, client_ip=client_ip, user_agent=user_agent)
+
+    return make
+
+
+# Customers and acceptors ------------------------------------------------------
+
+
+@pytest.fixture
+def customer(partner):
+    """A Required customer of Contoso Partner in the United States."""
+    return CustomerFactory(partner=partner, country="US", company_name="Contoso Customer")
+
+
+@pytest.fixture
+def acceptor():
+    """acceptor(**changes) -> a valid Acceptor (Ada Acceptor, 15 January 2024)."""
+
+    def make(**changes):
+        values = {
+            "first_name": "Ada",
+            "last_name": "Acceptor",
+            "email": "ada@example.com",
+            "phone_number": "",
+            "date_agreed": datetime.date(2024, 1, 15),
+        }
+        values.update(changes)
+        return Acceptor(**values)
 
     return make
 
