@@ -162,3 +162,30 @@ class Customer(models.Model):
     @property
     def agreement_status_label(self):
         return AgreementStatus(self.agreement_status).label
+
+
+class PartnerCustomerCount(models.Model):
+    """How many customers a partner has and how many of them are Confirmed.
+
+    Kept by database triggers on the customer table (migration 0006), so that every
+    path that writes customers — the services, the bulk seed, the admin, a fixture —
+    keeps it exact without remembering to; the customer list and the home page read
+    it instead of counting 100,000 rows on every view (issue 6). Never written by Python.
+    """
+
+    partner = models.OneToOneField(
+        "accounts.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    customers = models.IntegerField(_("customers"), default=0)
+    confirmed = models.IntegerField(_("confirmed customers"), default=0)
+
+    class Meta:
+        verbose_name = _("partner customer count")
+        verbose_name_plural = _("partner customer counts")
+
+    def __str__(self):
+        return f"{self.partner_id}: {self.confirmed}/{self.customers}"

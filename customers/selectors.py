@@ -2,10 +2,10 @@
 
 import uuid
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from customers.models import AgreementStatus, Customer
+from customers.models import AgreementStatus, Customer, PartnerCustomerCount
 
 
 def customer_list(*, user, q: str = "", status: str = "") -> QuerySet[Customer]:
@@ -46,16 +46,22 @@ def customer_get(*, user, tenant_id) -> Customer:
 
 
 def customer_status_counts(*, user) -> dict[str, int]:
-    """How many of the partner's customers are Confirmed and Required (home page)."""
-    if not user.partner_id:
-        return {AgreementStatus.CONFIRMED: 0, AgreementStatus.REQUIRED: 0}
-    counts = Customer.objects.filter(partner_id=user.partner_id).aggregate(
-        total=Count("id"), confirmed=Count("id", filter=Q(current_confirmation__isnull=False))
+    """How many of the partner's customers are Confirmed and Required (home page, list).
+
+    Read from the counts the customer table's triggers keep, not counted row by row.
+    """
+    counts = (
+        PartnerCustomerCount.objects.filter(partner_id=user.partner_id).first() if user.partner_id else None
     )
-    return {
-        AgreementStatus.CONFIRMED: counts["confirmed"],
-        AgreementStatus.REQUIRED: counts["total"] - counts["confirmed"],
-    }
+    confirmed = counts.confirmed if counts else 0
+    total = counts.customers if counts else 0
+    return {AgreementStatus.CONFIRMED: confirmed, AgreementStatus.REQUIRED: total - confirmed}
+
+
+def customer_count(*, user, status: str = "") -> int:
+    """How many customers `customer_list(user=user, status=status)` holds, without a search."""
+    counts = customer_status_counts(user=user)
+    return counts[status] if status in AgreementStatus.values else sum(counts.values())
 
 
 def customer_recent(*, user, limit: int = 5) -> list[Customer]:

@@ -22,7 +22,7 @@ from agreements.services import (
 )
 from customers.forms import CustomerDetailsForm, NewCustomerForm
 from customers.models import AgreementStatus, Channel, Customer
-from customers.selectors import customer_from_submission, customer_get, customer_list
+from customers.selectors import customer_count, customer_from_submission, customer_get, customer_list
 from customers.services import customer_create, customer_update, customer_validate
 from customers.validators import domain_normalize
 from portal.audit import actor_from_request
@@ -41,8 +41,14 @@ class CustomerPaginator(Paginator):
 
     ROW_FIELDS = ("id", "tenant_id", "company_name", "domain", "current_confirmation_id")
 
+    def __init__(self, *args, known_count=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.known_count = known_count
+
     @cached_property
     def count(self):
+        if self.known_count is not None:
+            return self.known_count
         return self.object_list.select_related(None).order_by().count()
 
     def page(self, number):
@@ -75,8 +81,14 @@ class CustomerListView(PermissionRequiredMixin, ListView):
         return customer_list(user=self.request.user, q=self.request.GET.get("q", ""), status=self._status())
 
     def paginate_queryset(self, queryset, page_size):
+        # Without a search the total is the partner's kept count, not a COUNT(*) of its rows.
+        known_count = (
+            None
+            if self.request.GET.get("q", "").strip()
+            else customer_count(user=self.request.user, status=self._status())
+        )
         # A page number past the end or not a number shows the last or first page, not a 404.
-        paginator = self.get_paginator(queryset, page_size)
+        paginator = self.get_paginator(queryset, page_size, known_count=known_count)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -106,15 +106,30 @@ def test_f4_customer_list_query_budget_is_the_same_for_1_and_50_customers(
         client.get(reverse("customers:list"), {"status": "confirmed"})
 
 
-def test_f4_customer_list_query_budget_page_count_is_a_plain_count_without_joins(
-    client, admin_agent, partner
-):
+def test_f4_customer_list_without_a_search_counts_no_rows(client, admin_agent, partner):
+    """Issue 6: the total of an unsearched list is the partner's kept count, not a COUNT(*)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    CustomerFactory.create_batch(3, partner=partner)
+    confirmed_customer(partner=partner)
+    signed_in(client, admin_agent)
+    for status, total in (("", 4), ("confirmed", 1), ("required", 3)):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("customers:list"), {"status": status})
+        assert response.context["paginator"].count == total
+        assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+
+
+def test_f4_customer_list_search_count_is_a_plain_count_without_joins(client, admin_agent, partner):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    CustomerFactory(partner=partner, company_name="Findme Ltd")
     signed_in(client, admin_agent)
     with CaptureQueriesContext(connection) as queries:
-        client.get(reverse("customers:list"), {"status": "confirmed"})
+        response = client.get(reverse("customers:list"), {"q": "findme", "status": "required"})
+    assert response.context["paginator"].count == 1
     counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     assert counts and all("JOIN" not in sql.upper() for sql in counts)
 
@@ -481,7 +496,7 @@ def test_f4_customer_list_rows_need_no_join_to_show_the_status(client, admin_age
     with CaptureQueriesContext(connection) as queries:
         client.get(reverse("customers:list"), {"page": 1})
     customer_queries = [q["sql"] for q in queries if 'FROM "customers_customer"' in q["sql"]]
-    assert len(customer_queries) == 3  # the count, the page's ids, the page's rows
+    assert len(customer_queries) == 2  # the page's ids, the page's rows (the total is the kept count)
     assert all("JOIN" not in sql.upper() for sql in customer_queries)
 
 

@@ -1,0 +1,159 @@
+"""The per-partner customer counts the list and the home page read (issue 6, F4, home page).
+
+Kept by triggers on the customer table (customers/migrations/0006), so every way of
+writing customers must leave them equal to a real count of the rows.
+"""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.db.models import Count
+
+from agreements.models import ConfirmationChannel
+from agreements.services import confirmation_record
+from customers.models import AgreementStatus, Customer, PartnerCustomerCount
+from customers.selectors import customer_count, customer_status_counts
+from customers.services import customer_create
+from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
+
+pytestmark = pytest.mark.django_db
+
+
+def real_counts() -> dict[int, tuple[int, int]]:
+    rows = Customer.objects.values("partner_id").annotate(
+        n=Count("id"), confirmed=Count("current_confirmation")
+    )
+    return {row["partner_id"]: (row["n"], row["confirmed"]) for row in rows if row["n"]}
+
+
+def kept_counts() -> dict[int, tuple[int, int]]:
+    return {
+        row.partner_id: (row.customers, row.confirmed)
+        for row in PartnerCustomerCount.objects.all()
+        if row.customers or row.confirmed
+    }
+
+
+def test_counts_follow_customers_created_through_the_service_with_and_without_confirmation(
+    actor, admin_agent, acceptor, partner
+):
+    customer_create(actor=actor(admin_agent), **_details("alpha"))
+    customer_create(actor=actor(admin_agent), acceptor=acceptor(), **_details("beta"))
+    assert kept_counts() == real_counts() == {partner.pk: (2, 1)}
+    assert customer_status_counts(user=admin_agent) == {
+        AgreementStatus.CONFIRMED: 1,
+        AgreementStatus.REQUIRED: 1,
+    }
+
+
+def test_counts_move_from_required_to_confirmed_once_when_a_customer_is_confirmed_again(
+    actor, admin_agent, acceptor, customer, partner
+):
+    confirmation_record(
+        actor=actor(admin_agent),
+        customer=customer,
+        acceptor=acceptor(),
+        channel=ConfirmationChannel.ACCOUNT_INFO,
+    )
+    # R5: a newer confirmation replaces the current one; the customer stays one Confirmed customer.
+    confirmation_record(
+        actor=actor(admin_agent),
+        customer=customer,
+        acceptor=acceptor(first_name="Grace"),
+        channel=ConfirmationChannel.ACCOUNT_INFO,
+    )
+    assert kept_counts() == real_counts() == {partner.pk: (1, 1)}
+
+
+def test_counts_follow_fixtures_bulk_inserts_moves_between_partners_and_deletes(partner, other_partner):
+    CustomerFactory.create_batch(3, partner=partner)
+    moved = confirmed_customer(partner=partner)
+    Customer.objects.bulk_create(CustomerFactory.build_batch(4, partner=other_partner))
+    assert kept_counts() == real_counts() == {partner.pk: (4, 1), other_partner.pk: (4, 0)}
+
+    Customer.objects.filter(pk=moved.pk).update(partner=other_partner)
+    assert kept_counts() == real_counts() == {partner.pk: (3, 0), other_partner.pk: (5, 1)}
+
+    Customer.objects.filter(pk=moved.pk).update(current_confirmation=None)
+    assert kept_counts() == real_counts() == {partner.pk: (3, 0), other_partner.pk: (5, 0)}
+
+    Customer.objects.filter(partner=partner).delete()
+    assert kept_counts() == real_counts() == {other_partner.pk: (5, 0)}
+
+
+def test_counts_ignore_updates_that_change_neither_partner_nor_status(partner):
+    customer = confirmed_customer(partner=partner)
+    newer = ConfirmationFactory(customer=customer)
+    Customer.objects.filter(pk=customer.pk).update(current_confirmation=newer, company_name="Renamed")
+    assert kept_counts() == real_counts() == {partner.pk: (1, 1)}
+
+
+def test_f4_list_total_is_the_kept_count_for_each_status(admin_agent, partner):
+    CustomerFactory.create_batch(2, partner=partner)
+    confirmed_customer(partner=partner)
+    assert customer_count(user=admin_agent) == 3
+    assert customer_count(user=admin_agent, status=AgreementStatus.CONFIRMED) == 1
+    assert customer_count(user=admin_agent, status=AgreementStatus.REQUIRED) == 2
+
+
+def test_r12_counts_are_the_users_own_partners(admin_agent, other_partner, staff_user):
+    CustomerFactory.create_batch(2, partner=other_partner)
+    assert customer_count(user=admin_agent) == 0
+    assert customer_count(user=staff_user) == 0
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_counts_stay_exact_when_customers_are_created_and_confirmed_concurrently(
+    actor, admin_agent, sales_agent, acceptor, partner
+):
+    customers = CustomerFactory.create_batch(10, partner=partner)
+    barrier = threading.Barrier(20)
+    errors = []
+
+    def run(work):
+        try:
+            barrier.wait(timeout=10)
+            work()
+        except Exception as exc:  # reported below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    def create(n):
+        return lambda: customer_create(actor=actor(sales_agent), acceptor=acceptor(), **_details(f"race{n}"))
+
+    def confirm(customer):
+        return lambda: confirmation_record(
+            actor=actor(admin_agent),
+            customer=customer,
+            acceptor=acceptor(),
+            channel=ConfirmationChannel.ACCOUNT_INFO,
+        )
+
+    works = [create(n) for n in range(10)] + [confirm(c) for c in customers]
+    threads = [threading.Thread(target=run, args=(work,)) for work in works]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert kept_counts() == real_counts() == {partner.pk: (20, 20)}
+
+
+def _details(prefix: str) -> dict:
+    return {
+        "company_name": f"{prefix.title()} Ltd",
+        "domain": f"{prefix}.onmicrosoft.com",
+        "email": f"billing@{prefix}.example.com",
+        "address_line1": "1 Main Street",
+        "city": "Seattle",
+        "state": "WA",
+        "postal_code": "98101",
+        "country": "US",
+        "contact_first_name": "Ada",
+        "contact_last_name": "Lovelace",
+        "contact_email": f"ada@{prefix}.example.com",
+        "contact_phone": "",
+    }
