@@ -35,4 +35,3 @@ class PortalBackend(ModelBackend):
                 for app_label, codename in perms.values_list("content_type__app_label", "codename")
             }
         return user_obj._perm_cache
-
