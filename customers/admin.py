@@ -121,19 +121,12 @@ class CustomerAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("country"), ordering="country")
     def country_name(self, obj):
         # Not the "country" field itself: the admin would rebuild the 250 choices per row (~2 ms each).
-        return obj.country.name
+        # A plain str: the admin compares a lazy one with every empty value, translating each time.
+        return str(obj.country.name)
 
     @admin.display(description=_("agreement status"))
     def status(self, obj):
-        return obj.agreement_status_label
-
-    def get_queryset(self, request):
-        # Django skips list_select_related once the queryset selects anything: name them all here.
-        return (
-            super()
-            .get_queryset(request)
-            .select_related("partner", "current_confirmation", "created_by", "updated_by")
-        )
+        return str(obj.agreement_status_label)
 
     def get_search_results(self, request, queryset, search_term):
         try:
