@@ -182,7 +182,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 PHONENUMBER_DB_FORMAT = "E164"
 PHONENUMBER_DEFAULT_FORMAT = "E164"
 
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+# Messages travel in a signed cookie (the session only when one is too big), so that showing
+# "Confirmation recorded" costs no session write: on SQLite every write waits its turn (issue 6).
+MESSAGE_STORAGE = "django.contrib.messages.storage.fallback.FallbackStorage"
 
 # Security: identical in every environment (nothing only production runs);
 # HTTPS-only settings follow DJANGO_SECURE_SSL so a plain-HTTP `make run` works.

@@ -59,6 +59,25 @@ def test_f2_save_and_continue_records_the_confirmation_and_returns_to_account_in
     assert "The confirmation for Contoso Customer was saved." in follow.content.decode()
 
 
+def test_f2_saved_message_costs_no_session_write(client, sales_agent, customer):
+    """Issue 6: the message rides in a signed cookie; on SQLite a session write waits for other writes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(sales_agent)
+    with CaptureQueriesContext(connection) as posted:
+        response = client.post(confirm_url(customer), FORM)
+    assert response.status_code == 302
+    assert "messages" in response.cookies
+    with CaptureQueriesContext(connection) as shown:
+        follow = client.get(response["Location"])
+    assert "The confirmation for Contoso Customer was saved." in follow.content.decode()
+    writes = [
+        q["sql"] for q in [*posted, *shown] if "django_session" in q["sql"] and "SELECT" not in q["sql"]
+    ]
+    assert writes == []
+
+
 @time_machine.travel(datetime.datetime(2024, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
 def test_f2_r2_future_date_rerenders_with_everything_typed(client, partner, customer):
     user = UserFactory(partner=partner, role="Sales agent", time_zone="America/Los_Angeles")
