@@ -96,6 +96,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.portal",
             ],
+            # portal is no app of its own; its template tags are named here.
+            "libraries": {"portal_forms": "portal.templatetags.portal_forms"},
         },
     },
 ]
