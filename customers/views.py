@@ -6,6 +6,9 @@ from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Concat
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -41,9 +44,13 @@ class CustomerPaginator(Paginator):
 
     ROW_FIELDS = ("id", "tenant_id", "company_name", "domain", "current_confirmation_id")
 
-    def __init__(self, *args, known_count=None, **kwargs):
+    # A search matching at most this share of the unsearched list sorts its matches on PostgreSQL.
+    FEW_MATCHES = 0.2
+
+    def __init__(self, *args, known_count=None, unsearched_count=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.known_count = known_count
+        self.unsearched_count = unsearched_count
 
     @cached_property
     def count(self):
@@ -51,13 +58,28 @@ class CustomerPaginator(Paginator):
             return self.known_count
         return self.object_list.select_related(None).order_by().count()
 
+    def _ids_in_order(self):
+        queryset = self.object_list.select_related(None)
+        few_matches = (
+            self.known_count is None
+            and self.unsearched_count
+            and self.count <= self.unsearched_count * self.FEW_MATCHES
+        )
+        if few_matches and connection.vendor == "postgresql":
+            # A search the trigram indexes serve. PostgreSQL expects the matches spread evenly
+            # and walks the name index filtering every entry until it has a page (51 ms for a
+            # name 45 % down the list); fetching the matches by the trigram indexes and sorting
+            # them is cheaper. The same order, by an expression the name index cannot serve.
+            queryset = queryset.order_by(Concat("company_name", Value("")), "id")
+        return queryset
+
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self.object_list.select_related(None).values_list("pk", flat=True)[bottom:top])
+        ids = list(self._ids_in_order().values_list("pk", flat=True)[bottom:top])
         # Only what a row shows: the status is current_confirmation_id, no join needed.
         # No ORDER BY here: with it SQLite walks the name index filtering id IN (…) (~20× slower).
         rows = Customer.objects.filter(pk__in=ids).only(*self.ROW_FIELDS).order_by()
@@ -82,13 +104,15 @@ class CustomerListView(PermissionRequiredMixin, ListView):
 
     def paginate_queryset(self, queryset, page_size):
         # Without a search the total is the partner's kept count, not a COUNT(*) of its rows.
-        known_count = (
-            None
-            if self.request.GET.get("q", "").strip()
-            else customer_count(user=self.request.user, status=self._status())
+        unsearched_count = customer_count(user=self.request.user, status=self._status())
+        searched = bool(self.request.GET.get("q", "").strip())
+        paginator = self.get_paginator(
+            queryset,
+            page_size,
+            known_count=None if searched else unsearched_count,
+            unsearched_count=unsearched_count,
         )
         # A page number past the end or not a number shows the last or first page, not a 404.
-        paginator = self.get_paginator(queryset, page_size, known_count=known_count)
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
         return paginator, page, page.object_list, page.has_other_pages()
 

@@ -27,3 +27,42 @@ def test_f4_customer_search_by_company_name_or_domain_can_use_the_trigram_indexe
     assert "customer_company_name_trgm" in plan
     assert "customer_domain_trgm" in plan
     assert [c.company_name for c in queryset] == ["Harbor Lights"]
+
+
+def _searched(client, user, q):
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(user)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/customers/", {"q": q})
+    ids_query = next(
+        q["sql"] for q in queries if q["sql"].startswith('SELECT "customers_customer"."id" AS "pk"')
+    )
+    return [c.company_name for c in response.context["customers"]], ids_query
+
+
+def test_f4_search_with_few_matches_lists_them_in_the_lists_order(client, admin_agent, partner):
+    CustomerFactory.create_batch(20, partner=partner)
+    for name in ("Harbor Zeta", "Harbor Alpha", "Harbor Alpha", "harbor beta"):
+        CustomerFactory(partner=partner, company_name=name)
+    names, ids_query = _searched(client, admin_agent, "harbor")
+    # Name order as the unsearched list (the database's collation), ties by id.
+    assert names == list(
+        Customer.objects.filter(company_name__icontains="harbor")
+        .order_by("company_name", "id")
+        .values_list("company_name", flat=True)
+    )
+    if connection.vendor == "postgresql":
+        # Sorted by an expression the name index cannot serve: PostgreSQL fetches the few
+        # matches by the trigram indexes instead of walking the name index (issue 6).
+        assert "||" in ids_query
+    else:
+        assert "||" not in ids_query
+
+
+def test_f4_search_matching_many_walks_the_name_index(client, admin_agent, partner):
+    CustomerFactory.create_batch(5, partner=partner, company_name="Harbor Co")
+    CustomerFactory.create_batch(5, partner=partner)
+    names, ids_query = _searched(client, admin_agent, "harbor")
+    assert names == ["Harbor Co"] * 5
+    assert "||" not in ids_query
