@@ -340,6 +340,12 @@ def seed_bulk_customers(
             stdout.write(f"  {done} / {count} synthetic customers")
     if connection.vendor == "postgresql":
         _vacuum_analyze()
+    else:
+        # SQLite plans without statistics as if every index were selective: the home page's
+        # recent confirmations then start from the partner's 100,000 customers (43 ms) instead
+        # of walking the newest confirmations (< 1 ms). ANALYZE is what `PRAGMA optimize` runs.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 # What the bulk seed writes (bulk_create writes no history rows).
