@@ -7,14 +7,17 @@ writing customers must leave them equal to a real count of the rows.
 import threading
 
 import pytest
-from django.db import connection
+from django.core.management import call_command
+from django.db import connection, models
 from django.db.models import Count
 
 from agreements.models import ConfirmationChannel
 from agreements.services import confirmation_record
+from customers.apps import ensure_customer_count_triggers
 from customers.models import AgreementStatus, Customer, PartnerCustomerCount
 from customers.selectors import customer_count, customer_status_counts
 from customers.services import customer_create
+from customers.triggers import drop_triggers, installed_triggers, trigger_definitions
 from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
@@ -85,8 +88,48 @@ def test_counts_follow_fixtures_bulk_inserts_moves_between_partners_and_deletes(
 def test_counts_ignore_updates_that_change_neither_partner_nor_status(partner):
     customer = confirmed_customer(partner=partner)
     newer = ConfirmationFactory(customer=customer)
+    # Without its row, a trigger that fired would create it: none may fire for this update.
+    PartnerCustomerCount.objects.filter(partner=partner).delete()
     Customer.objects.filter(pk=customer.pk).update(current_confirmation=newer, company_name="Renamed")
-    assert kept_counts() == real_counts() == {partner.pk: (1, 1)}
+    assert not PartnerCustomerCount.objects.filter(partner=partner).exists()
+
+
+def test_missing_triggers_are_recreated_and_the_counts_recounted_after_migrate(partner):
+    CustomerFactory(partner=partner)
+    drop_triggers(connection)
+    CustomerFactory.create_batch(2, partner=partner)
+    confirmed_customer(partner=partner)
+    assert kept_counts() != real_counts()
+
+    ensure_customer_count_triggers(sender=None, using=connection.alias)
+
+    assert installed_triggers(connection) == set(trigger_definitions(connection))
+    assert kept_counts() == real_counts() == {partner.pk: (4, 1)}
+    CustomerFactory(partner=partner)
+    assert kept_counts() == real_counts() == {partner.pk: (5, 1)}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_triggers_survive_a_migration_that_rebuilds_the_customer_table(partner):
+    """On SQLite most schema changes copy the table and drop the old one, triggers and all."""
+    old_field = Customer._meta.get_field("city")
+    new_field = models.CharField(max_length=old_field.max_length + 1)
+    new_field.set_attributes_from_name("city")
+    new_field.model = Customer
+    try:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Customer, old_field, new_field)
+        if connection.vendor == "sqlite":
+            assert installed_triggers(connection) == set()
+        call_command("migrate", verbosity=0)
+        assert installed_triggers(connection) == set(trigger_definitions(connection))
+        CustomerFactory.create_batch(2, partner=partner)
+        assert kept_counts() == real_counts() == {partner.pk: (2, 0)}
+    finally:
+        with connection.schema_editor() as editor:
+            editor.alter_field(Customer, new_field, old_field)
+        call_command("migrate", verbosity=0)
+    assert installed_triggers(connection) == set(trigger_definitions(connection))
 
 
 def test_f4_list_total_is_the_kept_count_for_each_status(admin_agent, partner):
