@@ -50,6 +50,7 @@ class CustomerPaginator(Paginator):
     def __init__(self, *args, known_count=None, unsearched_count=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.known_count = known_count
+        # A callable: only a search on PostgreSQL asks for it.
         self.unsearched_count = unsearched_count
 
     @cached_property
@@ -60,12 +61,12 @@ class CustomerPaginator(Paginator):
 
     def _ids_in_order(self):
         queryset = self.object_list.select_related(None)
-        few_matches = (
-            self.known_count is None
-            and self.unsearched_count
-            and self.count <= self.unsearched_count * self.FEW_MATCHES
-        )
-        if few_matches and connection.vendor == "postgresql":
+        if (
+            connection.vendor == "postgresql"
+            and self.known_count is None
+            and self.unsearched_count is not None
+            and self.count <= self.unsearched_count() * self.FEW_MATCHES
+        ):
             # A search the trigram indexes serve. PostgreSQL expects the matches spread evenly
             # and walks the name index filtering every entry until it has a page (51 ms for a
             # name 45 % down the list); fetching the matches by the trigram indexes and sorting
@@ -104,12 +105,14 @@ class CustomerListView(PermissionRequiredMixin, ListView):
 
     def paginate_queryset(self, queryset, page_size):
         # Without a search the total is the partner's kept count, not a COUNT(*) of its rows.
-        unsearched_count = customer_count(user=self.request.user, status=self._status())
+        def unsearched_count():
+            return customer_count(user=self.request.user, status=self._status())
+
         searched = bool(self.request.GET.get("q", "").strip())
         paginator = self.get_paginator(
             queryset,
             page_size,
-            known_count=None if searched else unsearched_count,
+            known_count=None if searched else unsearched_count(),
             unsearched_count=unsearched_count,
         )
         # A page number past the end or not a number shows the last or first page, not a 404.
