@@ -268,7 +268,12 @@ def confirmation_record(
         user_agent=(actor.user_agent or "")[:512],
         idempotency_key=idempotency_key,
     )
-    confirmation.full_clean(exclude=["customer", "template", "recorded_by"])
+    # Field validation only: the idempotency key was looked up above under the row lock, and the
+    # database holds the check constraints; checking them here would be three more statements
+    # while every other writer waits (SQLite locks the whole database).
+    confirmation.full_clean(
+        exclude=["customer", "template", "recorded_by"], validate_unique=False, validate_constraints=False
+    )
     if _same_acceptor(customer.current_confirmation, confirmation):
         raise ValidationError(
             _(
