@@ -80,12 +80,17 @@ class CustomerPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        ids = list(self._ids_in_order().values_list("pk", flat=True)[bottom:top])
-        # Only what a row shows: the status is current_confirmation_id, no join needed.
-        # No ORDER BY here: with it SQLite walks the name index filtering id IN (…) (~20× slower).
-        rows = Customer.objects.filter(pk__in=ids).only(*self.ROW_FIELDS).order_by()
-        by_id = {row.pk: row for row in rows}
-        return self._get_page([by_id[pk] for pk in ids if pk in by_id], number, self)
+        # One query: the page's ids (a subquery the index serves), then only those rows and
+        # only what a row shows (the status is current_confirmation_id, no join needed).
+        ids = self._ids_in_order().values("pk")[bottom:top]
+        rows = Customer.objects.filter(pk__in=ids).only(*self.ROW_FIELDS)
+        if connection.vendor == "postgresql":
+            rows = list(rows.order_by("company_name", "id"))
+        else:
+            # With an ORDER BY SQLite walks the name index filtering id IN (…) (~20× slower).
+            # Its collation is BINARY, UTF-8 bytes: code point order, which is Python's.
+            rows = sorted(rows.order_by(), key=lambda row: (row.company_name, row.pk))
+        return self._get_page(rows, number, self)
 
 
 class CustomerListView(PermissionRequiredMixin, ListView):
