@@ -4,13 +4,19 @@ import uuid
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.utils import quote
+from django.contrib.admin.views.main import ChangeList
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Sum
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import Confirmation
-from customers.models import AgreementStatus, Channel, Customer
+from customers.models import AgreementStatus, Channel, Customer, PartnerCustomerCount
 from customers.services import EDITABLE_FIELDS, customer_update
 from customers.validators import phone_normalize
 from portal.admin import ReadOnlyInline
@@ -73,6 +79,36 @@ class ConfirmationInline(ReadOnlyInline):
         return super().get_queryset(request).select_related("template", "recorded_by")
 
 
+class CustomerAdminPaginator(Paginator):
+    """Unfiltered, every partner's kept counts added up, not a COUNT(*) of the whole table (issue 6)."""
+
+    @cached_property
+    def count(self):
+        if not self.object_list.query.where:
+            return PartnerCustomerCount.objects.aggregate(total=Sum("customers"))["total"] or 0
+        return super().count
+
+
+class CustomerChangeList(ChangeList):
+    """One reverse() for the page's change links, not one per row (issue 6)."""
+
+    PK_PLACEHOLDER = "0"
+
+    @cached_property
+    def _change_url_parts(self):
+        url = reverse(
+            f"admin:{self.opts.app_label}_{self.opts.model_name}_change",
+            args=(self.PK_PLACEHOLDER,),
+            current_app=self.model_admin.admin_site.name,
+        )
+        prefix, _placeholder, suffix = url.rpartition(f"/{self.PK_PLACEHOLDER}/")
+        return f"{prefix}/", f"/{suffix}"
+
+    def url_for_result(self, result):
+        prefix, suffix = self._change_url_parts
+        return f"{prefix}{quote(result.pk)}{suffix}"
+
+
 @admin.register(Customer)
 class CustomerAdmin(SimpleHistoryAdmin):
     """Staff edit a customer's details; the domain, tenant and confirmations stay as they are."""
@@ -117,6 +153,10 @@ class CustomerAdmin(SimpleHistoryAdmin):
     # 25 like the partners' own list; no full-table count beside the filtered one.
     list_per_page = 25
     show_full_result_count = False
+    paginator = CustomerAdminPaginator
+
+    def get_changelist(self, request, **kwargs):
+        return CustomerChangeList
 
     @admin.display(description=_("country"), ordering="country")
     def country_name(self, obj):

@@ -516,8 +516,30 @@ def test_f4_admin_changelist_query_budget_is_the_same_for_1_and_50_customers(cli
     assert len(one) == len(fifty)
     assert response.context["cl"].list_per_page == 25
     assert "Germany" in response.content.decode()
-    # show_full_result_count is off: the unfiltered table is counted once, not twice.
-    assert sum("COUNT(" in q["sql"].upper() for q in fifty) == 1
+    # Unfiltered, the total is the partners' kept counts added up: no COUNT of the customer table.
+    assert response.context["cl"].result_count == 50
+    assert not [q for q in fifty if "COUNT(" in q["sql"].upper() and "customers_customer" in q["sql"]]
+
+
+def test_f4_admin_changelist_filtered_counts_and_links_each_row_to_its_change_page(
+    client, staff_user, partner, other_partner
+):
+    CustomerFactory.create_batch(3, partner=partner)
+    theirs = CustomerFactory(partner=other_partner, company_name="Northwind Customer")
+    client.force_login(staff_user)
+    url = reverse("admin:customers_customer_changelist")
+    response = client.get(url, {"partner__id__exact": other_partner.pk})
+    assert response.context["cl"].result_count == 1
+    change_url = reverse("admin:customers_customer_change", args=[theirs.pk])
+    # Filtered, the admin appends the filters to keep (?_changelist_filters=…).
+    assert f'href="{change_url}?_changelist_filters=' in response.content.decode()
+    everyone = client.get(url)
+    assert everyone.context["cl"].result_count == 4
+    for customer in Customer.objects.all():
+        assert (
+            f'href="{reverse("admin:customers_customer_change", args=[customer.pk])}"'
+            in everyone.content.decode()
+        )
 
 
 # R14: every bad field in one round ----------------------------------------------
