@@ -60,24 +60,37 @@ def explain_plans(*, user, search: str, deep_page: int, per_page: int) -> dict:
     from customers.selectors import customer_list
 
     analyze = connection.vendor == "postgresql"
-    offset = (deep_page - 1) * per_page
 
-    def ids(**kwargs):
-        # The list view reads a page's ids first, then those rows by primary key (CustomerPaginator).
-        return customer_list(user=user, **kwargs).select_related(None).values_list("pk", flat=True)
+    def rows(page=1, **kwargs):
+        # What the list view runs: CustomerPaginator.rows (the page's ids as a subquery).
+        from customers.selectors import customer_count
+        from customers.views import CustomerPaginator
+
+        def unsearched():
+            return customer_count(user=user, status=kwargs.get("status", ""))
+
+        searched = bool(kwargs.get("q"))
+        paginator = CustomerPaginator(
+            customer_list(user=user, **kwargs),
+            per_page,
+            known_count=None if searched else unsearched(),
+            unsearched_count=unsearched,
+        )
+        bottom = (page - 1) * per_page
+        return paginator.rows(bottom, bottom + per_page)
 
     def count(**kwargs):
         return _Count(customer_list(user=user, **kwargs).select_related(None).order_by())
 
     cases = {
-        "search_rows": ids(q=search)[:per_page],
+        "search_rows": rows(q=search),
         "search_count": count(q=search),
         "company_name_icontains": Customer.objects.filter(company_name__icontains=search).only("id"),
-        "page1_rows": ids()[:per_page],
-        "deep_page_rows": ids()[offset : offset + per_page],
+        "page1_rows": rows(),
+        "deep_page_rows": rows(page=deep_page),
         # Without a search the list reads its total from the kept per-partner counts (issue 6).
         "list_count": PartnerCustomerCount.objects.filter(partner_id=user.partner_id),
-        "filter_required_rows": ids(status="required")[:per_page],
+        "filter_required_rows": rows(status="required"),
     }
     plans = {}
     for name, qs in cases.items():

@@ -80,17 +80,22 @@ class CustomerPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        # One query: the page's ids (a subquery the index serves), then only those rows and
-        # only what a row shows (the status is current_confirmation_id, no join needed).
+        rows = self.rows(bottom, top)
+        if connection.vendor != "postgresql":
+            # Its collation is BINARY, UTF-8 bytes: code point order, which is Python's.
+            rows = sorted(rows, key=lambda row: (row.company_name, row.pk))
+        return self._get_page(list(rows), number, self)
+
+    def rows(self, bottom: int, top: int):
+        """One query: the page's ids (a subquery the index serves), then only those rows.
+
+        Only what a row shows (the status is current_confirmation_id, no join needed).
+        In name order on PostgreSQL; unordered on SQLite, which for that ORDER BY would
+        walk the name index filtering id IN (…) (~20× slower).
+        """
         ids = self._ids_in_order().values("pk")[bottom:top]
         rows = Customer.objects.filter(pk__in=ids).only(*self.ROW_FIELDS)
-        if connection.vendor == "postgresql":
-            rows = list(rows.order_by("company_name", "id"))
-        else:
-            # With an ORDER BY SQLite walks the name index filtering id IN (…) (~20× slower).
-            # Its collation is BINARY, UTF-8 bytes: code point order, which is Python's.
-            rows = sorted(rows.order_by(), key=lambda row: (row.company_name, row.pk))
-        return self._get_page(rows, number, self)
+        return rows.order_by("company_name", "id") if connection.vendor == "postgresql" else rows.order_by()
 
 
 class CustomerListView(PermissionRequiredMixin, ListView):
