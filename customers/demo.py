@@ -343,7 +343,7 @@ def seed_bulk_customers(
     else:
         # SQLite plans without statistics as if every index were selective: the home page's
         # recent confirmations then start from the partner's 100,000 customers (43 ms) instead
-        # of walking the newest confirmations (< 1 ms). ANALYZE is what `PRAGMA optimize` runs.
+        # of walking the newest confirmations (~5 ms). ANALYZE is what `PRAGMA optimize` runs.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 

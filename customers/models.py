@@ -167,7 +167,7 @@ class Customer(models.Model):
 class PartnerCustomerCount(models.Model):
     """How many customers a partner has and how many of them are Confirmed.
 
-    Kept by database triggers on the customer table (migration 0006), so that every
+    Kept by database triggers on the customer table (customers/triggers.py), so that every
     path that writes customers — the services, the bulk seed, the admin, a fixture —
     keeps it exact without remembering to; the customer list and the home page read
     it instead of counting 100,000 rows on every view (issue 6). Never written by Python.

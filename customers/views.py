@@ -35,11 +35,11 @@ URL_PLACEHOLDER = uuid.UUID(int=0)
 
 
 class CustomerPaginator(Paginator):
-    """Count without the joins the rows need; fetch a page by its ids first.
+    """The total from the kept counts (or one plain COUNT for a search); a page in one query.
 
     The ids of a page come from the (partner, company name, id, domain) index
-    alone, however deep the page (OFFSET skips index entries, not joined rows);
-    then only that page's rows are read, by primary key, with the columns a row shows.
+    alone, however deep the page (OFFSET skips index entries, not joined rows), as a
+    subquery of the one query that reads that page's rows with the columns a row shows.
     """
 
     ROW_FIELDS = ("id", "tenant_id", "company_name", "domain", "current_confirmation_id")
