@@ -78,6 +78,16 @@ def test_f2_saved_message_costs_no_session_write(client, sales_agent, customer):
     assert writes == []
 
 
+def test_f2_sign_out_discards_the_saved_message_not_shown_yet(client, sales_agent, admin_agent, customer):
+    """A message waiting in its cookie is not shown to whoever signs in next on the browser."""
+    client.force_login(sales_agent)
+    response = client.post(confirm_url(customer), FORM)
+    assert response.status_code == 302 and "messages" in response.cookies
+    client.post(reverse("logout"))
+    client.force_login(admin_agent)
+    assert "was saved" not in client.get(reverse("home")).content.decode()
+
+
 @time_machine.travel(datetime.datetime(2024, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
 def test_f2_r2_future_date_rerenders_with_everything_typed(client, partner, customer):
     user = UserFactory(partner=partner, role="Sales agent", time_zone="America/Los_Angeles")
