@@ -7,7 +7,9 @@ table, whatever made it (services, bulk seed, admin, fixtures), so the counts
 cannot drift — as long as the triggers exist. On SQLite most schema changes
 rebuild the table (create a copy, move the rows, drop the old one), which drops
 its triggers; so `ensure_triggers` runs after every `migrate` (customers/apps.py),
-recreates what is missing and then recounts every partner's customers.
+recreates what is missing and then recounts every partner's customers. On
+PostgreSQL a TRUNCATE of the customer table empties the counts. After a restore
+that bypassed the triggers: `python manage.py recount_customers`.
 
 Lock order on PostgreSQL: the customer row first (the services lock it), then
 the partner's count row (the trigger updates it); keep it so, or writers deadlock.
@@ -76,7 +78,19 @@ POSTGRESQL_FUNCTION = f"""
     END
     $$"""
 
+# TRUNCATE fires no row trigger: it empties the counts too.
+POSTGRESQL_TRUNCATE_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION customer_count_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        DELETE FROM {TABLE};
+        RETURN NULL;
+    END
+    $$"""
+
 POSTGRESQL = {
+    "customer_count_truncate": """
+        CREATE TRIGGER customer_count_truncate AFTER TRUNCATE ON customers_customer
+        FOR EACH STATEMENT EXECUTE FUNCTION customer_count_truncate()""",
     "customer_count_insert_delete": """
         CREATE TRIGGER customer_count_insert_delete AFTER INSERT OR DELETE ON customers_customer
         FOR EACH ROW EXECUTE FUNCTION customer_count_change()""",
@@ -120,14 +134,22 @@ def ensure_triggers(connection) -> bool:
     missing = set(definitions) - installed_triggers(connection)
     if not missing:
         return False
+    with transaction.atomic(using=connection.alias):
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute(POSTGRESQL_FUNCTION)
+                cursor.execute(POSTGRESQL_TRUNCATE_FUNCTION)
+            for name in sorted(missing):
+                cursor.execute(definitions[name])
+        recount(connection)
+    return True
+
+
+def recount(connection) -> None:
+    """Count every partner's customers again from the rows (after a restore, say)."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRESQL_FUNCTION)
-        for name in sorted(missing):
-            cursor.execute(definitions[name])
         for statement in RECOUNT:
             cursor.execute(statement)
-    return True
 
 
 def drop_triggers(connection) -> None:
@@ -139,3 +161,4 @@ def drop_triggers(connection) -> None:
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON customers_customer")
         if connection.vendor == "postgresql":
             cursor.execute("DROP FUNCTION IF EXISTS customer_count_change()")
+            cursor.execute("DROP FUNCTION IF EXISTS customer_count_truncate()")

@@ -4,6 +4,7 @@ Kept by triggers on the customer table (customers/migrations/0006), so every way
 writing customers must leave them equal to a real count of the rows.
 """
 
+import io
 import threading
 
 import pytest
@@ -107,6 +108,29 @@ def test_missing_triggers_are_recreated_and_the_counts_recounted_after_migrate(p
     assert kept_counts() == real_counts() == {partner.pk: (4, 1)}
     CustomerFactory(partner=partner)
     assert kept_counts() == real_counts() == {partner.pk: (5, 1)}
+
+
+def test_recount_customers_repairs_counts_that_drifted(partner, other_partner):
+    CustomerFactory.create_batch(2, partner=partner)
+    confirmed_customer(partner=other_partner)
+    # A restore that bypassed the triggers, say.
+    PartnerCustomerCount.objects.filter(partner=partner).update(customers=999, confirmed=7)
+    out = io.StringIO()
+    call_command("recount_customers", stdout=out)
+    assert kept_counts() == real_counts() == {partner.pk: (2, 0), other_partner.pk: (1, 1)}
+    assert "Counted 3 customers of 2 partners." in out.getvalue()
+
+
+@pytest.mark.postgresql
+def test_truncating_the_customer_table_empties_the_counts(partner):
+    CustomerFactory.create_batch(2, partner=partner)
+    with connection.cursor() as cursor:
+        # The inserts' deferred foreign-key checks would otherwise still be pending.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("TRUNCATE customers_customer CASCADE")
+    assert kept_counts() == real_counts() == {}
+    CustomerFactory(partner=partner)
+    assert kept_counts() == real_counts() == {partner.pk: (1, 0)}
 
 
 @pytest.mark.django_db(transaction=True)
