@@ -170,7 +170,8 @@ class PartnerCustomerCount(models.Model):
     Kept by database triggers on the customer table (customers/triggers.py), so that every
     path that writes customers — the services, the bulk seed, the admin, a fixture —
     keeps it exact without remembering to; the customer list and the home page read
-    it instead of counting 100,000 rows on every view (issue 6). Never written by Python.
+    it instead of counting 100,000 rows on every view (issue 6). Only the triggers and
+    `recount_customers` write it.
     """
 
     partner = models.OneToOneField(
