@@ -19,7 +19,6 @@ from portal.api import (
     TENANT_ID_PARAMETER,
     ApiError,
     AttributesSerializer,
-    PortalPermission,
     collection,
     common_responses,
     idempotency_key,
@@ -180,7 +179,6 @@ def _continuation(request) -> tuple[str, int] | None:
 class CustomerListView(ApiView):
     """GET, POST /v1/customers."""
 
-    permission_classes = [PortalPermission]
     required_permissions = {"GET": ["customers.view_customer"], "POST": ["customers.add_customer"]}
     service_field_map = {
         "company_name": "companyProfile.companyName",
@@ -315,7 +313,6 @@ class CustomerListView(ApiView):
 class CustomerDetailView(ApiView):
     """GET /v1/customers/{tenantId}."""
 
-    permission_classes = [PortalPermission]
     required_permissions = {"GET": ["customers.view_customer"]}
 
     @extend_schema(

@@ -17,7 +17,6 @@ from portal.api import (
     REQUEST_ID_PARAMETER,
     SUBSCRIPTION_ID_PARAMETER,
     TENANT_ID_PARAMETER,
-    PortalPermission,
     collection,
     collection_serializer,
     common_responses,
@@ -151,7 +150,6 @@ def _orders(customer):
 class OfferListView(ApiView):
     """GET /v1/offers: the catalogue."""
 
-    permission_classes = [PortalPermission]
     required_permissions = {"GET": ["orders.view_offer"]}
     partner_scoped = False
 
@@ -168,7 +166,6 @@ class OfferListView(ApiView):
 class CustomerOrdersView(ApiView):
     """GET, POST /v1/customers/{tenantId}/orders."""
 
-    permission_classes = [PortalPermission]
     required_permissions = {"GET": ["orders.view_order"], "POST": ["orders.add_order"]}
 
     service_field_map = _LineFieldMap()
@@ -234,7 +231,6 @@ class CustomerOrdersView(ApiView):
 class CustomerSubscriptionsView(ApiView):
     """GET /v1/customers/{tenantId}/subscriptions."""
 
-    permission_classes = [PortalPermission]
     required_permissions = {"GET": ["orders.view_subscription"]}
 
     @extend_schema(
@@ -254,7 +250,6 @@ class CustomerSubscriptionsView(ApiView):
 class CustomerSubscriptionView(ApiView):
     """GET, PATCH /v1/customers/{tenantId}/subscriptions/{subscriptionId}."""
 
-    permission_classes = [PortalPermission]
     required_permissions = {"GET": ["orders.view_subscription"], "PATCH": ["orders.change_subscription"]}
     service_field_map = {}
 

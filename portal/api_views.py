@@ -11,7 +11,7 @@ from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.views import APIView
 
-from portal.api import NOT_FOUND_DESCRIPTION, JSONBodyParser, error_body
+from portal.api import NOT_FOUND_DESCRIPTION, JSONBodyParser, PortalPermission, error_body
 
 # Partner Center's messages are English and scripts match on them, whatever Accept-Language says.
 API_LANGUAGE = "en"
@@ -25,6 +25,8 @@ class ApiView(APIView):
     """
 
     parser_classes = [JSONBodyParser]
+    # Deny by default: each view names its `required_permissions` per method (R3, R12).
+    permission_classes = [PortalPermission]
 
     def dispatch(self, request, *args, **kwargs):
         with translation.override(API_LANGUAGE):
