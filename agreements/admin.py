@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AgreementTemplate, Confirmation
+from portal.admin import ViewOnlyMixin
 
 
 class AgreementTemplateForm(forms.ModelForm):
@@ -59,7 +60,7 @@ class AgreementTemplateAdmin(admin.ModelAdmin):
 
 
 @admin.register(Confirmation)
-class ConfirmationAdmin(admin.ModelAdmin):
+class ConfirmationAdmin(ViewOnlyMixin, admin.ModelAdmin):
     """Visible to staff; never added, changed or deleted here, superusers included (R5)."""
 
     list_display = (
@@ -87,12 +88,3 @@ class ConfirmationAdmin(admin.ModelAdmin):
         actions = super().get_actions(request)
         actions.pop("delete_selected", None)
         return actions
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from orders.models import Offer, Order, OrderLine, Subscription
-from portal.admin import ReadOnlyInline
+from portal.admin import ReadOnlyInline, ViewOnlyMixin
 
 
 @admin.register(Offer)
@@ -32,17 +32,8 @@ class OfferAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyHistoryAdmin(SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(ViewOnlyMixin, SimpleHistoryAdmin):
     """View and history only; reverting to an older version would be a write, so it is refused."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def get_readonly_fields(self, request, obj=None):
         # Every field, also on the history pages, which build their form without the view-only rule.
