@@ -1,10 +1,12 @@
 """R3/R4 role checks through the API, and R15/R6: one POST, one record."""
 
+import copy
 import uuid
 
 import pytest
 
 from agreements.models import Confirmation
+from customers.api import NEW_CUSTOMER_EXAMPLE
 from customers.models import Customer
 from orders.models import Order
 from tests.api.helpers import assert_error
@@ -139,25 +141,7 @@ def test_r15_a_request_id_that_is_not_a_guid_still_makes_the_post_idempotent(api
 
 def test_r15_the_same_customer_post_twice_creates_one_customer(api, admin_agent):
     client = api(admin_agent)
-    body = {
-        "companyProfile": {"domain": "wingtiptoys", "companyName": "Wingtip Toys"},
-        "billingProfile": {
-            "email": "ap@wingtiptoys.example",
-            "culture": "en-US",
-            "language": "en",
-            "companyName": "Wingtip Toys",
-            "defaultAddress": {
-                "firstName": "Pat",
-                "lastName": "Kim",
-                "addressLine1": "1 Microsoft Way",
-                "city": "Redmond",
-                "state": "WA",
-                "postalCode": "98052",
-                "country": "US",
-                "phoneNumber": "4255550100",
-            },
-        },
-    }
+    body = copy.deepcopy(NEW_CUSTOMER_EXAMPLE)
     headers = {"MS-RequestId": str(uuid.uuid4())}
 
     first = client.post("/v1/customers", body, headers=headers)
