@@ -12,7 +12,7 @@ from accounts import roles
 from accounts.models import Partner
 from agreements.services import Acceptor
 from portal.audit import Actor
-from tests.factories import CustomerFactory, PartnerFactory, StaffFactory, UserFactory
+from tests.factories import CustomerFactory, OfferFactory, PartnerFactory, StaffFactory, UserFactory
 
 IN_CI = bool(os.environ.get("CI"))
 CHROMIUM = Path("/usr/bin/chromium")
@@ -196,3 +196,20 @@ def sign_in(live_server):
         page.wait_for_load_state()
 
     return do
+
+
+# Catalogue ----------------------------------------------------------------------
+
+
+@pytest.fixture
+def license_offer(db):
+    return OfferFactory(
+        id="LICENSE:0001", name="Microsoft 365 Business Basic", min_quantity=1, max_quantity=300
+    )
+
+
+@pytest.fixture
+def usage_offer(db):
+    return OfferFactory(
+        id="AZURE:0001", name="Azure plan", billing_type="usage", min_quantity=1, max_quantity=1
+    )

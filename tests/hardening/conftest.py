@@ -1,12 +1,10 @@
 """Fixtures for the hardening tests: a signed-in agent, customers in both states, a catalogue."""
 
-import datetime
 import itertools
 
 import pytest
 
-from agreements.services import Acceptor
-from tests.factories import CustomerFactory, OfferFactory, SubscriptionFactory, confirmed_customer
+from tests.factories import CustomerFactory, SubscriptionFactory, confirmed_customer
 
 _serial = itertools.count()
 
@@ -14,14 +12,6 @@ _serial = itertools.count()
 def unique(prefix: str = "h") -> str:
     """A value no earlier example used (hypothesis runs many examples in one transaction)."""
     return f"{prefix}{next(_serial)}"
-
-
-@pytest.fixture(autouse=True)
-def _english_after_each_test():
-    from django.utils import translation
-
-    yield
-    translation.deactivate()
 
 
 @pytest.fixture
@@ -51,19 +41,11 @@ def details():
 
 
 @pytest.fixture
-def acceptor():
-    """acceptor(**changes) -> a valid Acceptor with an email no other example used."""
+def acceptor(acceptor):
+    """acceptor(**changes) -> the shared valid Acceptor, with an email no other example used."""
 
     def make(**changes):
-        values = {
-            "first_name": "Ada",
-            "last_name": "Acceptor",
-            "email": f"{unique('ada')}@example.com",
-            "phone_number": "",
-            "date_agreed": datetime.date(2024, 1, 15),
-        }
-        values.update(changes)
-        return Acceptor(**values)
+        return acceptor(**{"email": f"{unique('ada')}@example.com", **changes})
 
     return make
 
@@ -77,18 +59,6 @@ def customer(partner):
 @pytest.fixture
 def confirmed(partner):
     return confirmed_customer(partner=partner, company_name="Confirmed Ltd", country="US")
-
-
-@pytest.fixture
-def license_offer(db):
-    return OfferFactory(
-        id="LICENSE:0001", name="Microsoft 365 Business Basic", min_quantity=1, max_quantity=300
-    )
-
-
-@pytest.fixture
-def usage_offer(db):
-    return OfferFactory(id="AZURE:0001", name="Azure plan", billing_type="usage", max_quantity=1)
 
 
 @pytest.fixture
