@@ -33,6 +33,18 @@ HOSTILE = {
 }
 
 # Every hostile value except NUL, which PostgreSQL cannot store (tested on its own).
+# The free text an agent types for a customer, with its limit: any script is accepted within it (R1).
+CUSTOMER_TEXT_LIMITS = {
+    "company_name": 200,
+    "address_line1": 200,
+    "address_line2": 200,
+    "city": 100,
+    "state": 100,
+    "postal_code": 20,
+    "contact_first_name": 50,
+    "contact_last_name": 50,
+}
+
 HOSTILE_STORABLE = {name: value for name, value in HOSTILE.items() if name != "nul"}
 
 HOSTILE_QUANTITIES = ["-1", "0", "1.5", "1e3", "99999999999999999999999", "NaN", "", " ", "٣", "3 ", "0x10"]

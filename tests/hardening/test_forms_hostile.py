@@ -15,7 +15,7 @@ from agreements.models import Confirmation
 from customers.models import Customer
 from orders.models import Order, Subscription
 from tests.hardening.conftest import unique
-from tests.hardening.hostile import HOSTILE, HOSTILE_QUANTITIES, escaped
+from tests.hardening.hostile import CUSTOMER_TEXT_LIMITS, HOSTILE, HOSTILE_QUANTITIES, escaped
 
 pytestmark = pytest.mark.django_db
 
@@ -35,16 +35,6 @@ F1 = {
     "contact_phone": "",
     "accepted": "on",
     "date_agreed": "2024-11-20",
-}
-TEXT_LIMITS = {
-    "company_name": 200,
-    "address_line1": 200,
-    "address_line2": 200,
-    "city": 100,
-    "state": 100,
-    "postal_code": 20,
-    "contact_first_name": 50,
-    "contact_last_name": 50,
 }
 ERROR_MARKERS = ("is-invalid", "invalid-feedback", 'role="alert"', "alert-danger")
 
@@ -104,7 +94,7 @@ F1_CORPUS = [
 @pytest.mark.parametrize("name", F1_CORPUS)
 def test_r14_f1_new_customer_form_with_hostile_text(agent, name):
     value = HOSTILE[name]
-    ok, bad = split_by_limit(value, TEXT_LIMITS)
+    ok, bad = split_by_limit(value, CUSTOMER_TEXT_LIMITS)
     with time_machine.travel(NOW, tick=False):
         if ok:
             domain = unique("wingtip")
@@ -159,7 +149,7 @@ def test_r14_customer_edit_form_with_hostile_text(agent, customer, name):
     value = HOSTILE[name]
     url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
     base = {k: v for k, v in F1.items() if k not in ("accepted", "date_agreed")}
-    ok, bad = split_by_limit(value, TEXT_LIMITS)
+    ok, bad = split_by_limit(value, CUSTOMER_TEXT_LIMITS)
     if bad:
         response = agent.post(url, {**base, **bad})
         assert_error_page_keeps_input(response, value)

@@ -22,21 +22,16 @@ from customers.models import Customer, domain_validator
 from customers.services import customer_create, customer_update
 from orders.models import Order, Subscription
 from orders.services import LineItem, order_place, subscription_set_quantity
-from tests.hardening.hostile import HOSTILE, HOSTILE_QUANTITIES, HOSTILE_STORABLE, PROPERTY
+from tests.hardening.hostile import (
+    CUSTOMER_TEXT_LIMITS,
+    HOSTILE,
+    HOSTILE_QUANTITIES,
+    HOSTILE_STORABLE,
+    PROPERTY,
+)
 
 pytestmark = pytest.mark.django_db
 
-# Free text an agent types, with its limit: any script is accepted within it (R1).
-TEXT_FIELDS = {
-    "company_name": 200,
-    "address_line1": 200,
-    "address_line2": 200,
-    "city": 100,
-    "state": 100,
-    "postal_code": 20,
-    "contact_first_name": 50,
-    "contact_last_name": 50,
-}
 OPTIONAL = {"address_line2", "state", "postal_code"}
 ZONES = [
     "Pacific/Kiritimati",  # UTC+14: the first to reach a new day
@@ -63,7 +58,7 @@ def _assert_refused_on(exc: ValidationError, field: str):
 
 
 @PROPERTY
-@given(field=st.sampled_from(sorted(TEXT_FIELDS)), value=typed_text)
+@given(field=st.sampled_from(sorted(CUSTOMER_TEXT_LIMITS)), value=typed_text)
 def test_r1_r14_customer_text_is_stored_trimmed_or_refused_on_its_field(
     admin_agent, actor, details, field, value
 ):
@@ -73,7 +68,7 @@ def test_r1_r14_customer_text_is_stored_trimmed_or_refused_on_its_field(
     except ValidationError as exc:
         _assert_refused_on(exc, field)
         # Refused only when blank (a required field) or too long: any script is fine (R1).
-        assert (not trimmed and field not in OPTIONAL) or len(trimmed) > TEXT_FIELDS[field]
+        assert (not trimmed and field not in OPTIONAL) or len(trimmed) > CUSTOMER_TEXT_LIMITS[field]
         assert not Customer.objects.filter(
             domain__startswith=details()["domain"][:6], **{field: trimmed}
         ).exists()
@@ -152,7 +147,7 @@ def test_r1_r14_phone_is_stored_in_e164_for_the_country_or_refused(
 @pytest.mark.parametrize("name", sorted(HOSTILE_STORABLE))
 def test_r14_hostile_text_through_customer_create_and_update(admin_agent, actor, details, name):
     value = HOSTILE_STORABLE[name]
-    for field, limit in TEXT_FIELDS.items():
+    for field, limit in CUSTOMER_TEXT_LIMITS.items():
         try:
             customer = _create(actor, admin_agent, details(**{field: value}))
         except ValidationError as exc:
@@ -161,7 +156,7 @@ def test_r14_hostile_text_through_customer_create_and_update(admin_agent, actor,
             continue
         assert getattr(Customer.objects.get(pk=customer.pk), field) == value.strip()
         updated = customer_update(actor=actor(admin_agent), customer=customer, channel="web", city=value)
-        if len(value.strip()) <= TEXT_FIELDS["city"]:
+        if len(value.strip()) <= CUSTOMER_TEXT_LIMITS["city"]:
             assert Customer.objects.get(pk=updated.pk).city == value.strip()
     for field in ("contact_email", "email", "contact_phone", "domain", "country"):
         with pytest.raises(ValidationError) as caught:
@@ -174,7 +169,7 @@ def test_r14_nul_character_is_a_field_error_in_every_service(
 ):
     """PostgreSQL refuses NUL in text ("A string literal cannot contain NUL"): a field error on both."""
     value = HOSTILE["nul"]
-    for field in TEXT_FIELDS:
+    for field in CUSTOMER_TEXT_LIMITS:
         with pytest.raises(ValidationError) as caught:
             _create(actor, admin_agent, details(**{field: value}))
         _assert_refused_on(caught.value, field)
