@@ -124,8 +124,8 @@ class Customer(models.Model):
             ),
             # The admin lists every partner's customers in name order: no sort of the whole table.
             models.Index(fields=["company_name", "id"], name="customer_name"),
-            # The admin's country filter lists the countries in use (SELECT DISTINCT country):
-            # reading this narrow index in order needs no sort of the whole table.
+            # The admin's country filter lists the countries in use: one probe of this index per
+            # country (customers.admin.CountryInUseFilter), no scan or sort of the whole table.
             models.Index(fields=["country"], name="customer_country"),
             models.Index(
                 fields=["partner", "current_confirmation", "company_name"],
