@@ -2,9 +2,10 @@
 
 Steps: (1) seed a fresh database at a small and at the full size, measuring time
 and peak memory of `seed_demo`; (2) pick tenants and create an API token
-(bench/prepare.py); (3) start gunicorn (2 workers) on 127.0.0.1; (4) run every
-scenario in its own locust process (bench/load.py): sign in, warm up, timed
-repetitions; (5) print a table, the ratios and PASS/MISS against the targets,
+(bench/prepare.py); (3) start gunicorn (2 workers) on 127.0.0.1; (4) in rounds,
+run every scenario once per round in its own locust process (bench/load.py):
+sign in, warm up, one timed repetition; (5) print a table, the ratios (each the
+median of its per-round ratios) and PASS/MISS against the targets,
 and write bench/results.json. Figures, never a test failure: the exit status is
 0 unless the benchmark itself could not run (e.g. the server did not start).
 """
@@ -54,6 +55,8 @@ SEED_RSS_MAX_MB = 300
 # "Flat": five times the rows may cost at most this much more peak memory.
 SEED_FLAT_MAX_GROWTH = 0.20
 SEED_FLAT_MIN_SLACK_MB = 20
+# Rounds after the first find the server warm: a shorter warm-up for each scenario's new clients.
+LATER_ROUND_WARMUP_S = 2
 
 
 def parse_args(argv=None):
@@ -80,7 +83,10 @@ def parse_args(argv=None):
     )
     parser.add_argument("--duration", type=float, default=10, help="seconds per repetition (%(default)s)")
     parser.add_argument(
-        "--repetitions", type=int, default=3, help="timed repetitions per scenario (%(default)s)"
+        "--repetitions",
+        type=int,
+        default=3,
+        help="rounds; each runs every scenario once for --duration seconds (%(default)s)",
     )
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (%(default)s)")
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
@@ -312,7 +318,8 @@ class Server:
 # --- load --------------------------------------------------------------------------------------
 
 
-def run_scenario(name: str, *, args, host: str, env: dict, log: Path) -> dict:
+def run_scenario(name: str, *, args, warmup: float, host: str, env: dict, log: Path) -> dict:
+    """One repetition of a scenario, after its warm-up, in a locust process of its own."""
     users = args.write_users if name in WRITE_SCENARIOS else args.users
     out = DATA_DIR / f"scenario-{name}.json"
     out.unlink(missing_ok=True)
@@ -327,21 +334,36 @@ def run_scenario(name: str, *, args, host: str, env: dict, log: Path) -> dict:
         "--users",
         str(users),
         "--warmup",
-        str(args.warmup),
+        str(warmup),
         "--duration",
         str(args.duration),
         "--repetitions",
-        str(args.repetitions),
+        "1",
         "--out",
         str(out),
     ]
-    budget = args.warmup + args.duration * args.repetitions + 180
+    budget = warmup + args.duration + 180
     status = run_logged(cmd, env=env, log=log, timeout=budget)
     if not out.exists():
         return {"scenario": name, "users": users, "measured": False, "reason": f"load run failed (see {log})"}
     result = json.loads(out.read_text())
     result["load_process"] = status
     return result
+
+
+def add_round(rounds: dict | None, raw: dict) -> dict:
+    """The scenario's results so far with one more round's: its repetition, or why it was not measured."""
+    if rounds is None:
+        rounds = dict(raw, repetitions=[], warmups=[], rounds_not_measured=[])
+        rounds.pop("warmup", None)
+    rounds["warmups"].append(raw.get("warmup") or {})
+    if raw.get("measured"):
+        rounds["repetitions"].extend(raw["repetitions"])
+        rounds["measured"], rounds["reason"] = True, ""
+    else:
+        rounds["repetitions"].append({})
+        rounds["rounds_not_measured"].append(raw.get("reason", ""))
+    return rounds
 
 
 def summarise(result: dict) -> dict:
@@ -372,6 +394,8 @@ def summarise(result: dict) -> dict:
     main = requests.get(result.get("primary", ""), {})
     for key in ("median_ms", "p95_ms", "rps", "requests", "errors"):
         summary[key] = main.get(key)
+    # Per round, None where that round measured nothing: the ratios pair rounds, not medians.
+    summary["median_ms_by_round"] = [(rep.get(result.get("primary")) or {}).get("median_ms") for rep in reps]
     return summary
 
 
@@ -400,21 +424,39 @@ def verdict(value, limit, *, below=True, strict=False):
     return "PASS" if ok else "MISS"
 
 
+RATIOS = [
+    ("list_page1_over_healthz", "list_page1", "healthz"),
+    ("list_deep_page_over_healthz", "list_deep_page", "healthz"),
+    ("list_search_over_healthz", "list_search", "healthz"),
+    ("list_filter_over_healthz", "list_filter", "healthz"),
+    ("list_deep_page_over_list_page1", "list_deep_page", "list_page1"),
+    ("list_search_over_list_page1", "list_search", "list_page1"),
+    ("admin_changelist_over_list_page1", "admin_changelist", "list_page1"),
+]
+
+
+def round_ratios(s: dict, over: str, under: str) -> list:
+    """over / under within each round: both measured minutes apart at most, whatever the machine's drift."""
+    a = (s.get(over) or {}).get("median_ms_by_round") or []
+    b = (s.get(under) or {}).get("median_ms_by_round") or []
+    return [ratio(x, y) for x, y in zip(a, b, strict=False)]
+
+
 def compute_ratios(s: dict) -> dict:
-    med = {name: (s.get(name) or {}).get("median_ms") for name, *_ in SCENARIOS}
+    """Each ratio is the median of its per-round ratios (with one round: that round's)."""
+    ratios, by_round = {}, {}
+    for key, over, under in RATIOS:
+        by_round[key] = rounds = round_ratios(s, over, under)
+        paired = [r for r in rounds if r is not None]
+        ratios[key] = round(statistics.median(paired), 2) if paired else None
     write = s.get("confirm_post") or {}
     posts = (write.get("requests") or 0) + (write.get("errors") or 0)
-    return {
-        "list_page1_over_healthz": ratio(med["list_page1"], med["healthz"]),
-        "list_deep_page_over_healthz": ratio(med["list_deep_page"], med["healthz"]),
-        "list_search_over_healthz": ratio(med["list_search"], med["healthz"]),
-        "list_filter_over_healthz": ratio(med["list_filter"], med["healthz"]),
-        "list_deep_page_over_list_page1": ratio(med["list_deep_page"], med["list_page1"]),
-        "list_search_over_list_page1": ratio(med["list_search"], med["list_page1"]),
-        "admin_changelist_over_list_page1": ratio(med["admin_changelist"], med["list_page1"]),
-        "write_errors": write.get("errors") if write.get("measured") else None,
-        "write_error_rate": round(write["errors"] / posts, 4) if write.get("measured") and posts else None,
-    }
+    ratios["write_errors"] = write.get("errors") if write.get("measured") else None
+    ratios["write_error_rate"] = (
+        round(write["errors"] / posts, 4) if write.get("measured") and posts else None
+    )
+    ratios["by_round"] = by_round
+    return ratios
 
 
 def compute_targets(results: dict) -> list[dict]:
@@ -493,7 +535,8 @@ def print_report(results: dict):
         f"Accord benchmark — {meta['date']} — {meta['database']} — "
         f"{meta['customers_in_database']} customers — "
         f"{meta['cpu_count']} cores — {meta['users']} read / {meta['write_users']} write clients — "
-        f"{meta['repetitions']}×{meta['duration']} s after {meta['warmup']} s warm-up"
+        f"{meta['repetitions']} rounds × {meta['duration']} s per scenario, after a "
+        f"{meta['warmup']} s warm-up ({min(meta['warmup'], LATER_ROUND_WARMUP_S)} s in later rounds)"
     )
     columns = (("scenario", "<18"), ("path", "<52"), ("users", ">5"), ("median ms", ">10"), ("p95 ms", ">9"))
     header = " ".join(format(name, spec) for name, spec in columns) + f" {'req/s':>8} {'errors':>7}"
@@ -521,7 +564,11 @@ def print_report(results: dict):
         for reason, count in list(failures.items())[:3]:
             print(f"{'':<20}{count} × {reason[:110]}")
     print()
-    print("Ratios (medians): " + ", ".join(f"{k} {fmt(v, 2)}" for k, v in results["ratios"].items()))
+    shown = {k: v for k, v in results["ratios"].items() if k != "by_round"}
+    print("Ratios (median of the rounds' ratios): " + ", ".join(f"{k} {fmt(v, 2)}" for k, v in shown.items()))
+    for key, rounds in (results["ratios"].get("by_round") or {}).items():
+        if rounds:
+            print(f"  {key} by round: {', '.join(fmt(r, 2) for r in rounds)}")
     mem = results["memory"]
     print(
         f"gunicorn worker peak RSS: {fmt(mem.get('worker_peak_rss_mb'))} MB "
@@ -544,7 +591,7 @@ def print_report(results: dict):
         print(explain.get("company_name_icontains", {}).get("plan", ""))
         print("\nEXPLAIN ANALYZE of the list's search page (rows):")
         print(explain.get("search_rows", {}).get("plan", ""))
-    print("\nTargets (medians of the same run):")
+    print("\nTargets (medians of the same run; a ratio is the median of its rounds' ratios):")
     for t in results["targets"]:
         print(
             f"  {t['result']:<5} {t['target']}: {fmt(t['value'], 2)} {t['unit']} (limit {fmt(t['limit'], 2)})"
@@ -675,22 +722,34 @@ def main(argv=None) -> int:
             print(f"gunicorn did not answer /healthz (see {logs['server']})", file=sys.stderr)
             return 1
         load_env = dict(env, BENCH_CONFIG=str(config_path), BENCH_RUN_ID=run_id)
-        # 4. Load, one scenario at a time.
-        for name in args.scenario_names:
-            print(f"  {name}…", end=" ", flush=True)
-            raw = run_scenario(name, args=args, host=server.host, env=load_env, log=logs["load"])
+        # 4. Load, one scenario at a time, in rounds: every round runs each scenario once, so that
+        # a ratio compares figures taken minutes apart at most (the machine's speed drifts).
+        raws = {}
+        for round_no in range(1, args.repetitions + 1):
+            print(f"Round {round_no} of {args.repetitions}:", flush=True)
+            warmup = args.warmup if round_no == 1 else min(args.warmup, LATER_ROUND_WARMUP_S)
+            for name in args.scenario_names:
+                if round_no > 1 and not raws[name]["measured"]:
+                    continue  # nothing to measure (e.g. a 404 in round 1): not again
+                print(f"  {name}…", end=" ", flush=True)
+                raw = run_scenario(
+                    name, args=args, warmup=warmup, host=server.host, env=load_env, log=logs["load"]
+                )
+                raws[name] = add_round(raws.get(name), raw)
+                memory_after[name] = server.worker_memory()
+                done = (raw.get("repetitions") or [{}])[0].get(raw.get("primary"), {})
+                if raw.get("measured"):
+                    print(
+                        f"median {fmt(done.get('median_ms'), 2)} ms, {fmt(done.get('rps'))} req/s, "
+                        f"{done.get('errors')} errors",
+                        flush=True,
+                    )
+                else:
+                    print(f"not measured: {raw.get('reason', '')[:160]}", flush=True)
+        for name, raw in raws.items():
             scenarios[name] = summary = summarise(raw)
             summary["primary"] = raw.get("primary")
             summary["raw"] = raw
-            memory_after[name] = server.worker_memory()
-            if summary["measured"]:
-                print(
-                    f"median {fmt(summary['median_ms'], 2)} ms, {fmt(summary['rps'])} req/s, "
-                    f"{summary['errors']} errors",
-                    flush=True,
-                )
-            else:
-                print(f"not measured: {summary['reason'][:160]}", flush=True)
         workers_final = server.worker_memory()
     finally:
         server.stop()
