@@ -10,6 +10,8 @@ from django.urls import reverse
 
 from agreements.models import Confirmation, ConfirmationChannel
 from customers.models import Customer
+from customers.selectors import customer_list
+from customers.views import CustomerPaginator
 from tests.factories import ConfirmationFactory, CustomerFactory, UserFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
@@ -485,6 +487,33 @@ def test_f4_customer_list_deep_page_shows_the_same_rows_in_name_order(client, ad
     assert response.context["paginator"].count == 61
     content = response.content.decode()
     assert "status-confirmed" in content and "status-required" in content
+
+
+@pytest.mark.parametrize("query", [{}, {"status": "required"}, {"q": "page 0"}, {"q": "page 05"}])
+def test_f4_customer_list_every_page_shows_its_rows_of_the_name_order(client, admin_agent, partner, query):
+    """Pages in the second half are read from the end of the index: the same rows, in the same order."""
+    for number in range(60):
+        CustomerFactory(partner=partner, company_name=f"Page {number % 57:03d}")  # three names twice
+    confirmed_customer(partner=partner, company_name="Page 055b")
+    signed_in(client, admin_agent)
+    first = client.get(reverse("customers:list"), query)
+    paginator = first.context["paginator"]
+    everyone = [c.pk for number in paginator.page_range for c in paginator.page(number).object_list]
+    expected = Customer.objects.filter(partner=partner).order_by("company_name", "id")
+    if "q" in query:
+        expected = expected.filter(company_name__icontains=query["q"])
+    if "status" in query:
+        expected = expected.with_status(query["status"])
+    assert everyone == list(expected.values_list("pk", flat=True)) and paginator.count == len(everyone)
+    for number in paginator.page_range:
+        page = client.get(reverse("customers:list"), {**query, "page": number}).context["customers"]
+        assert [c.pk for c in page] == everyone[(number - 1) * 25 : number * 25]
+    # Small pages, so that a search matching few (sorted by the trigram path on PostgreSQL) has several.
+    small = CustomerPaginator(
+        customer_list(user=admin_agent, **query), 3, unsearched_count=lambda: paginator.count * 10
+    )
+    pages = [[c.pk for c in small.page(number).object_list] for number in small.page_range]
+    assert pages == [everyone[i : i + 3] for i in range(0, len(everyone), 3)]
 
 
 def test_f4_customer_list_rows_need_no_join_to_show_the_status(client, admin_agent, partner):
