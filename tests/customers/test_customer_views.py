@@ -516,6 +516,18 @@ def test_f4_customer_list_every_page_shows_its_rows_of_the_name_order(client, ad
     assert pages == [everyone[i : i + 3] for i in range(0, len(everyone), 3)]
 
 
+def test_f4_customer_list_links_the_first_and_last_pages_keeping_the_query(client, admin_agent, partner):
+    CustomerFactory.create_batch(60, partner=partner, company_name=factory_name())
+    signed_in(client, admin_agent)
+    page1 = client.get(reverse("customers:list"), {"q": "Findme"}).content.decode()
+    assert 'href="?q=Findme&amp;page=3">Last page</a>' in page1 and "First page" not in page1
+    page2 = client.get(reverse("customers:list"), {"q": "Findme", "page": 2}).content.decode()
+    assert 'href="?q=Findme&amp;page=1">First page</a>' in page2
+    assert 'href="?q=Findme&amp;page=3">Last page</a>' in page2
+    page3 = client.get(reverse("customers:list"), {"q": "Findme", "page": 3}).content.decode()
+    assert "First page" in page3 and "Last page" not in page3
+
+
 def test_f4_customer_list_rows_need_no_join_to_show_the_status(client, admin_agent, partner):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
