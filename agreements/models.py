@@ -78,6 +78,15 @@ class Confirmation(models.Model):
         on_delete=models.PROTECT,
         related_name="confirmations",
     )
+    # The customer's partner, stored: a partner's newest confirmations are one index range,
+    # however many other partners confirm (a customer never changes partner).
+    partner = models.ForeignKey(
+        "accounts.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        editable=False,
+    )
     template = models.ForeignKey(
         AgreementTemplate, verbose_name=_("template"), on_delete=models.PROTECT, related_name="+"
     )
@@ -109,8 +118,10 @@ class Confirmation(models.Model):
         verbose_name_plural = _("confirmations")
         indexes = [
             models.Index(fields=["customer", "-recorded_at", "-id"], name="confirmation_history"),
-            # The home page's recent activity: newest confirmations first.
+            # The admin's list: newest confirmations first.
             models.Index(fields=["-recorded_at"], name="confirmation_recent"),
+            # The home page's recent activity: the partner's newest confirmations.
+            models.Index(fields=["partner", "-recorded_at", "-id"], name="confirmation_partner_recent"),
         ]
         constraints = [
             models.UniqueConstraint(

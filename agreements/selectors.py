@@ -57,7 +57,7 @@ def confirmation_recent(*, user, limit: int = 5) -> list[Confirmation]:
     if not user.partner_id:
         return []
     return list(
-        Confirmation.objects.filter(customer__partner_id=user.partner_id)
+        Confirmation.objects.filter(partner_id=user.partner_id)
         .select_related("customer", "recorded_by", "template")
         .order_by("-recorded_at", "-id")[:limit]
     )

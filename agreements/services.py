@@ -254,6 +254,7 @@ def confirmation_record(
     cleaned = acceptor_validate(user=user, acceptor=acceptor, country=customer.country, template=template)
     confirmation = Confirmation(
         customer=customer,
+        partner_id=customer.partner_id,
         template=template,
         agreement_type=template.agreement_type,
         first_name=cleaned.first_name,
@@ -272,7 +273,9 @@ def confirmation_record(
     # database holds the check constraints; checking them here would be three more statements
     # while every other writer waits (SQLite locks the whole database).
     confirmation.full_clean(
-        exclude=["customer", "template", "recorded_by"], validate_unique=False, validate_constraints=False
+        exclude=["customer", "partner", "template", "recorded_by"],
+        validate_unique=False,
+        validate_constraints=False,
     )
     if _same_acceptor(customer.current_confirmation, confirmation):
         raise ValidationError(

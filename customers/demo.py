@@ -275,6 +275,7 @@ def _bulk_batch(*, partner, user, template, offer, start: int, size: int, rng: r
             confirmations.append(
                 Confirmation(
                     customer=customer,
+                    partner_id=customer.partner_id,
                     template=template,
                     agreement_type=template.agreement_type,
                     first_name=customer.contact_first_name if older == 1 else "Former",

@@ -81,6 +81,7 @@ class ConfirmationFactory(factory.django.DjangoModelFactory):
         model = Confirmation
 
     customer = factory.SubFactory(CustomerFactory)
+    partner = factory.SelfAttribute("customer.partner")
     template = factory.LazyFunction(template_latest_mca)
     agreement_type = AgreementType.MICROSOFT_CUSTOMER_AGREEMENT
     first_name = "Ada"

@@ -374,6 +374,8 @@ def test_r13_who_when_channel_ip_and_user_agent_are_stored(sales_agent, customer
     assert confirmation.channel == ConfirmationChannel.ACCOUNT_INFO
     assert confirmation.client_ip == "198.51.100.4"
     assert confirmation.user_agent == "Mozilla/5.0 Test"
+    # The customer's partner rides along, for the partner's recent activity (R12).
+    assert confirmation.partner == customer.partner == sales_agent.partner
     # Outside a request, the customer's history row still names who changed its status.
     assert customer.history.order_by("-history_id").first().history_user == sales_agent
 

@@ -1,11 +1,15 @@
 """Home: counts by agreement status and the partner's recent activity, without a query per row."""
 
+import datetime
+
 import pytest
-from django.db import connection
+import time_machine
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.factories import CustomerFactory, confirmed_customer
+from agreements.selectors import confirmation_recent
+from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -38,3 +42,35 @@ def test_r12_home_recent_activity_query_budget_does_not_grow_with_rows(client, a
         response = client.get(reverse("home"))
     assert len(response.context["recent_customers"]) == 5
     assert len(one) == len(ten)
+
+
+def test_r12_home_latest_confirmations_are_the_partners_newest_whatever_others_record_later(
+    client, admin_agent, partner, other_partner
+):
+    start = datetime.datetime(2025, 3, 1, 9, 0, tzinfo=datetime.UTC)
+    ours = []
+    for minute in range(7):
+        with time_machine.travel(start + datetime.timedelta(minutes=minute), tick=False):
+            ours.append(confirmed_customer(partner=partner, company_name=f"Ours {minute}"))
+    theirs = CustomerFactory(partner=other_partner, company_name="Theirs")
+    for minute in range(10, 30):  # all newer than ours
+        ConfirmationFactory(customer=theirs, recorded_at=start + datetime.timedelta(minutes=minute))
+    client.force_login(admin_agent)
+    shown = client.get(reverse("home")).context["recent_confirmations"]
+    assert [c.customer.company_name for c in shown] == [f"Ours {minute}" for minute in (6, 5, 4, 3, 2)]
+
+
+def test_home_latest_confirmations_read_only_the_partners_range_of_an_index(admin_agent, partner):
+    """Issue 6: not the newest confirmations of every partner, filtered until five are the partner's."""
+    confirmed_customer(partner=partner)
+    with CaptureQueriesContext(connection) as queries:
+        confirmation_recent(user=admin_agent)
+    [sql] = [q["sql"] for q in queries]
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny table is cheapest to scan
+            cursor.execute(f"EXPLAIN {sql}")
+        else:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
+        plan = " ".join(str(cell) for row in cursor.fetchall() for cell in row)
+    assert "confirmation_partner_recent" in plan
