@@ -1,9 +1,11 @@
 """Order and license-count forms: they read input; order_place and subscription_set_quantity decide."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Offer
+from orders.selectors import offer_list
 from orders.services import LineItem
 from portal.forms import IdempotencyKeyField, PortalForm
 
@@ -41,6 +43,33 @@ class OrderForm(PortalForm):
                     widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
                 )
             self.fields[offer_field_name(offer.id)] = field
+
+    def clean(self):
+        cleaned = super().clean()
+        # An offer withdrawn from the catalogue since the form (or the saved draft) was filled in
+        # has no field any more: say so, rather than placing the order without it (R14).
+        withdrawn = sorted(
+            name.removeprefix(FIELD_PREFIX)
+            for name in self.data
+            if name.startswith(FIELD_PREFIX)
+            and name not in self.fields
+            and self.data.get(name) not in ("", None)
+        )
+        if withdrawn:
+            names = dict(offer_list(active_only=False).filter(id__in=withdrawn).values_list("id", "name"))
+            for offer_id in withdrawn:
+                self.add_error(
+                    None,
+                    ValidationError(
+                        _(
+                            "%(offer)s can no longer be ordered, so it was taken out of this order. "
+                            "Check the order and place it again."
+                        ),
+                        code="offer_withdrawn",
+                        params={"offer": names.get(offer_id, offer_id)},
+                    ),
+                )
+        return cleaned
 
     def rows(self):
         """(offer, bound field) per offer, in catalogue order, for the template."""

@@ -194,6 +194,48 @@ def test_r4_reseller_agent_sees_why_and_cannot_place_the_order(client, reseller_
     assert not Confirmation.objects.exists()
 
 
+def test_r14_f3_an_offer_withdrawn_while_the_form_was_open_is_named_and_nothing_is_ordered(
+    signed_in, customer, license_offer, e3_offer
+):
+    key = signed_in.get(_new_url(customer)).context["form"]["idempotency_key"].value()
+    e3_offer.is_active = False
+    e3_offer.save()
+    data = {
+        f"quantity__{license_offer.id}": "3",
+        f"quantity__{e3_offer.id}": "6",
+        "idempotency_key": str(key),
+        "action": "place",
+    }
+    response = signed_in.post(_new_url(customer), data)
+    assert response.status_code == 200
+    assert not Order.objects.exists()
+    page = response.content.decode()
+    assert "Microsoft 365 E3 can no longer be ordered, so it was taken out of this order." in page
+    assert 'value="3"' in page
+    # Placed again as shown (the withdrawn offer's field is gone): the rest of the order goes through.
+    data.pop(f"quantity__{e3_offer.id}")
+    assert signed_in.post(_new_url(customer), data).status_code == 302
+    assert [(line.offer_id, line.quantity) for line in Order.objects.get().lines.all()] == [
+        (license_offer.id, 3)
+    ]
+
+
+def test_r14_f3_an_offer_withdrawn_during_the_confirmation_prompt_is_named_on_return(
+    signed_in, required_customer, license_offer, e3_offer
+):
+    choices = {f"quantity__{license_offer.id}": "12", f"quantity__{e3_offer.id}": "6"}
+    response = signed_in.post(
+        _new_url(required_customer), {**choices, **_confirmation_data(), "action": "confirm"}
+    )
+    assert response.status_code == 302
+    e3_offer.is_active = False
+    e3_offer.save()
+    page = signed_in.get(_new_url(required_customer))
+    assert "Microsoft 365 E3 can no longer be ordered" in page.content.decode()
+    assert page.context["form"][f"quantity__{license_offer.id}"].value() == "12"
+    assert not Order.objects.exists()
+
+
 def test_f3_discard_clears_the_draft(signed_in, required_customer, license_offer):
     signed_in.post(_new_url(required_customer), {f"quantity__{license_offer.id}": "4", "action": "confirm"})
     signed_in.post(_new_url(required_customer), {"action": "discard"})
