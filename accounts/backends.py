@@ -40,7 +40,7 @@ def _permission_names_sql() -> str:
 
 
 class PortalBackend(ModelBackend):
-    """Load the user with their partner, and all their permissions in one plain query.
+    """Load the user with their partner in one query, and all their permissions in one more.
 
     Every signed-in page shows the partner's name and checks a permission; with
     ModelBackend that is three queries beside the user's own (partner, the user's
