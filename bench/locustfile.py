@@ -27,6 +27,8 @@ if os.environ.get("BENCH_CONFIG"):
         CONFIG = json.load(config_file)
 
 RUN_ID = os.environ.get("BENCH_RUN_ID") or uuid.uuid4().hex[:8]
+# Each round of a run is a new locust process: its own mark keeps the acceptors' emails new (R6).
+PROCESS_ID = uuid.uuid4().hex[:6]
 SIGN_IN = "sign in"
 _user_numbers = itertools.count()
 # How many simulated users finished signing in (bench/load.py waits for all before measuring).
@@ -181,7 +183,7 @@ class ConfirmPost(BenchUser):
     """F2: GET the form (CSRF token, fresh idempotency key), then POST a new acceptor.
 
     Each simulated client confirms for its own customers; the email differs on
-    every POST, so R6 (no duplicates) never refuses one.
+    every POST, in every round, so R6 (no duplicates) never refuses one.
     """
 
     username = "sales.agent"
@@ -214,7 +216,7 @@ class ConfirmPost(BenchUser):
             "idempotency_key": form_value(html, "idempotency_key") or str(uuid.uuid4()),
             "first_name": "Bench",
             "last_name": f"Client {self.number}",
-            "email": f"bench.{RUN_ID}.{self.number}.{n}@example.com",
+            "email": f"bench.{RUN_ID}.{PROCESS_ID}.{self.number}.{n}@example.com",
             "phone_number": "",
             "date_agreed": (datetime.date.today() - datetime.timedelta(days=1 + n % 300)).isoformat(),
         }
