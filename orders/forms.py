@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from orders.models import Offer
@@ -10,6 +11,7 @@ from orders.services import LineItem
 from portal.forms import IdempotencyKeyField, PortalForm
 
 FIELD_PREFIX = "quantity__"
+OFFER_ID_MAX = Offer._meta.get_field("id").max_length
 
 
 def offer_field_name(offer_id: str) -> str:
@@ -48,28 +50,38 @@ class OrderForm(PortalForm):
         cleaned = super().clean()
         # An offer withdrawn from the catalogue since the form (or the saved draft) was filled in
         # has no field any more: say so, rather than placing the order without it (R14).
-        withdrawn = sorted(
+        for name in self.withdrawn_offers.values():
+            self.add_error(
+                None,
+                ValidationError(
+                    _(
+                        "%(offer)s can no longer be ordered, so it was taken out of this order. "
+                        "Check the order and place it again."
+                    ),
+                    code="offer_withdrawn",
+                    params={"offer": name},
+                ),
+            )
+        return cleaned
+
+    @cached_property
+    def withdrawn_offers(self) -> dict[str, str]:
+        """id → name of the catalogue's offers chosen in the data that are no longer offered.
+
+        Keys naming no offer at all (typed by hand) are ignored, as any other unknown field.
+        """
+        wanted = [
             name.removeprefix(FIELD_PREFIX)
             for name in self.data
             if name.startswith(FIELD_PREFIX)
             and name not in self.fields
             and self.data.get(name) not in ("", None)
-        )
-        if withdrawn:
-            names = dict(offer_list(active_only=False).filter(id__in=withdrawn).values_list("id", "name"))
-            for offer_id in withdrawn:
-                self.add_error(
-                    None,
-                    ValidationError(
-                        _(
-                            "%(offer)s can no longer be ordered, so it was taken out of this order. "
-                            "Check the order and place it again."
-                        ),
-                        code="offer_withdrawn",
-                        params={"offer": names.get(offer_id, offer_id)},
-                    ),
-                )
-        return cleaned
+        ]
+        wanted = [offer_id for offer_id in wanted if len(offer_id) <= OFFER_ID_MAX and "\x00" not in offer_id]
+        if not wanted:
+            return {}
+        found = offer_list(active_only=False).filter(id__in=wanted, is_active=False)
+        return dict(sorted(found.values_list("id", "name")))
 
     def rows(self):
         """(offer, bound field) per offer, in catalogue order, for the template."""
@@ -94,10 +106,14 @@ class OrderForm(PortalForm):
         return lines, fields
 
     def draft(self) -> dict[str, str]:
-        """What the agent typed, as typed, to keep across the confirmation prompt (F3)."""
+        """What the agent typed, as typed, to keep across the confirmation prompt (F3).
+
+        A withdrawn offer's choice is kept too, so that the order shown on return names it.
+        """
+        kept = [*self.fields, *(offer_field_name(offer_id) for offer_id in self.withdrawn_offers)]
         return {
             name: self.data.get(name, "")
-            for name in self.fields
+            for name in kept
             if name.startswith(FIELD_PREFIX) and self.data.get(name, "") not in ("", None)
         }
 

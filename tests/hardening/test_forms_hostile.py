@@ -257,6 +257,17 @@ def test_r14_f3_order_quantity_typed_any_way(agent, confirmed, license_offer, ty
         assert response.status_code == 200
 
 
+@pytest.mark.parametrize("key", ["x\x00y", "z" * 100, "never-existed", HOSTILE["sql_injection"], ""])
+def test_r14_f3_order_with_a_field_for_no_offer_ignores_it(agent, confirmed, license_offer, key):
+    url = reverse("orders:new", kwargs={"tenant_id": confirmed.tenant_id})
+    response = agent.post(
+        url, {f"quantity__{license_offer.id}": "3", f"quantity__{key}": "5", "action": "place"}
+    )
+    assert response.status_code == 302
+    order = Order.objects.get(customer=confirmed)
+    assert [(line.offer_id, line.quantity) for line in order.lines.all()] == [(license_offer.id, 3)]
+
+
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_r14_f3_order_prompt_with_hostile_acceptor(agent, customer, license_offer, name):
     url = reverse("orders:new", kwargs={"tenant_id": customer.tenant_id})

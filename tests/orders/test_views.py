@@ -236,6 +236,23 @@ def test_r14_f3_an_offer_withdrawn_during_the_confirmation_prompt_is_named_on_re
     assert not Order.objects.exists()
 
 
+def test_r14_f3_an_offer_withdrawn_before_the_confirmation_prompt_is_named_on_return(
+    signed_in, required_customer, license_offer, e3_offer
+):
+    signed_in.get(_new_url(required_customer))
+    e3_offer.is_active = False
+    e3_offer.save()
+    choices = {f"quantity__{license_offer.id}": "12", f"quantity__{e3_offer.id}": "6"}
+    response = signed_in.post(
+        _new_url(required_customer), {**choices, **_confirmation_data(), "action": "confirm"}
+    )
+    assert response.status_code == 302  # the confirmation is recorded; the order is not placed yet
+    page = signed_in.get(_new_url(required_customer))
+    assert "Microsoft 365 E3 can no longer be ordered" in page.content.decode()
+    assert page.context["form"][f"quantity__{license_offer.id}"].value() == "12"
+    assert not Order.objects.exists()
+
+
 def test_f3_discard_clears_the_draft(signed_in, required_customer, license_offer):
     signed_in.post(_new_url(required_customer), {f"quantity__{license_offer.id}": "4", "action": "confirm"})
     signed_in.post(_new_url(required_customer), {"action": "discard"})
