@@ -86,6 +86,7 @@ class Confirmation(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
         editable=False,
+        db_index=False,  # confirmation_partner_recent starts with it
     )
     template = models.ForeignKey(
         AgreementTemplate, verbose_name=_("template"), on_delete=models.PROTECT, related_name="+"

@@ -26,6 +26,7 @@ class Migration(migrations.Migration):
             model_name="confirmation",
             name="partner",
             field=models.ForeignKey(
+                db_index=False,
                 editable=False,
                 null=True,
                 on_delete=django.db.models.deletion.PROTECT,
@@ -39,6 +40,7 @@ class Migration(migrations.Migration):
             model_name="confirmation",
             name="partner",
             field=models.ForeignKey(
+                db_index=False,
                 editable=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
