@@ -90,7 +90,9 @@ class CustomerPaginator(Paginator):
         """One query: the page's ids (a subquery the index serves), then only those rows.
 
         A page in the second half is counted from the end, reading the index backwards:
-        the OFFSET skips at most half the list, and the last page skips nothing.
+        the OFFSET skips at most half the list, and the last page skips nothing. Those
+        pages rely on the total: a customer added between the count and this query
+        shifts them by one row, as it shifts the pages after it when read from the front.
         Only what a row shows (the status is current_confirmation_id, no join needed).
         In name order on PostgreSQL; unordered on SQLite, which for that ORDER BY would
         walk the name index filtering id IN (…) (~20× slower).

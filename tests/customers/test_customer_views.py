@@ -599,13 +599,17 @@ def test_f4_admin_country_filter_lists_every_partners_countries_in_use_once(
     )
     cl = response.context["cl"]
     [country_filter] = [spec for spec in cl.filter_specs if getattr(spec, "field_path", "") == "country"]
-    choices = list(country_filter.choices(cl))
     with translation.override(language):
+        choices = [(str(choice["display"]), choice["selected"]) for choice in country_filter.choices(cl)]
         # django-countries' own order and names in the page's language; the filter does not narrow it.
         expected = [str(name) for code, name in countries if code in {"FR", "DE", "CN", "CH"}]
         germany = str(countries.name("DE"))
-    assert [str(choice["display"]) for choice in choices[1:]] == expected
-    assert [str(choice["display"]) for choice in choices if choice["selected"]] == [germany]
+    assert [display for display, _selected in choices[1:]] == expected
+    assert [display for display, selected in choices if selected] == [germany]
+    # And so they are on the page, in that order.
+    content = response.content.decode()
+    positions = [content.index(f">{name}</a>") for name in expected]
+    assert positions == sorted(positions)
     assert cl.result_count == 1
 
 

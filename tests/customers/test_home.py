@@ -60,7 +60,7 @@ def test_r12_home_latest_confirmations_are_the_partners_newest_whatever_others_r
     assert [c.customer.company_name for c in shown] == [f"Ours {minute}" for minute in (6, 5, 4, 3, 2)]
 
 
-def test_home_latest_confirmations_read_only_the_partners_range_of_an_index(admin_agent, partner):
+def test_r12_home_latest_confirmations_read_only_the_partners_range_of_an_index(admin_agent, partner):
     """Issue 6: not the newest confirmations of every partner, filtered until five are the partner's."""
     confirmed_customer(partner=partner)
     with CaptureQueriesContext(connection) as queries:
