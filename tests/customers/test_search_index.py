@@ -29,6 +29,22 @@ def test_f4_customer_search_by_company_name_or_domain_can_use_the_trigram_indexe
     assert [c.company_name for c in queryset] == ["Harbor Lights"]
 
 
+@pytest.mark.postgresql
+def test_f4_customer_search_indexes_take_changes_at_once_not_through_a_pending_list():
+    """Every confirmation rewrites its customer's row: a GIN pending list grew until the planner
+    gave up the indexes for a sequential scan (migration 0007)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN (%s, %s) ORDER BY relname",
+            ["customer_company_name_trgm", "customer_domain_trgm"],
+        )
+        options = cursor.fetchall()
+    assert options == [
+        ("customer_company_name_trgm", ["fastupdate=off"]),
+        ("customer_domain_trgm", ["fastupdate=off"]),
+    ]
+
+
 def _searched(client, user, q):
     from django.test.utils import CaptureQueriesContext
 
