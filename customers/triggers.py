@@ -27,35 +27,32 @@ RECOUNT = [
         GROUP BY partner_id""",
 ]
 
-SQLITE = {
-    "customer_count_insert": f"""
-        CREATE TRIGGER customer_count_insert AFTER INSERT ON customers_customer
-        BEGIN
+# SQLite triggers run statements, not a function: the two moves, shared by the three triggers.
+_SQLITE_COUNT_OUT = f"""
+            UPDATE {TABLE}
+            SET customers = customers - 1, confirmed = confirmed - (OLD.current_confirmation_id IS NOT NULL)
+            WHERE partner_id = OLD.partner_id;"""
+_SQLITE_COUNT_IN = f"""
             INSERT INTO {TABLE} (partner_id, customers, confirmed)
             VALUES (NEW.partner_id, 1, NEW.current_confirmation_id IS NOT NULL)
             ON CONFLICT (partner_id) DO UPDATE
-            SET customers = customers + 1, confirmed = confirmed + excluded.confirmed;
+            SET customers = customers + 1, confirmed = confirmed + excluded.confirmed;"""
+
+SQLITE = {
+    "customer_count_insert": f"""
+        CREATE TRIGGER customer_count_insert AFTER INSERT ON customers_customer
+        BEGIN{_SQLITE_COUNT_IN}
         END""",
     "customer_count_delete": f"""
         CREATE TRIGGER customer_count_delete AFTER DELETE ON customers_customer
-        BEGIN
-            UPDATE {TABLE}
-            SET customers = customers - 1, confirmed = confirmed - (OLD.current_confirmation_id IS NOT NULL)
-            WHERE partner_id = OLD.partner_id;
+        BEGIN{_SQLITE_COUNT_OUT}
         END""",
     "customer_count_update": f"""
         CREATE TRIGGER customer_count_update AFTER UPDATE OF partner_id, current_confirmation_id
         ON customers_customer
         WHEN OLD.partner_id IS NOT NEW.partner_id
             OR (OLD.current_confirmation_id IS NULL) IS NOT (NEW.current_confirmation_id IS NULL)
-        BEGIN
-            UPDATE {TABLE}
-            SET customers = customers - 1, confirmed = confirmed - (OLD.current_confirmation_id IS NOT NULL)
-            WHERE partner_id = OLD.partner_id;
-            INSERT INTO {TABLE} (partner_id, customers, confirmed)
-            VALUES (NEW.partner_id, 1, NEW.current_confirmation_id IS NOT NULL)
-            ON CONFLICT (partner_id) DO UPDATE
-            SET customers = customers + 1, confirmed = confirmed + excluded.confirmed;
+        BEGIN{_SQLITE_COUNT_OUT}{_SQLITE_COUNT_IN}
         END""",
 }
 
