@@ -56,7 +56,7 @@ def test_r14_field_markup_with_errors_equals_crispy_forms(name):
     assert "is-invalid" in ours and 'aria-invalid="true"' in ours
 
 
-def test_help_text_markup_equals_crispy_forms():
+def test_f2_help_text_markup_equals_crispy_forms():
     form = ConfirmationForm()
     # Help text is the developer's markup, not escaped, as in Django's and crispy's templates.
     form.fields["email"].help_text = "We write to <em>this</em> address."

@@ -39,7 +39,7 @@ def kept_counts() -> dict[int, tuple[int, int]]:
     }
 
 
-def test_counts_follow_customers_created_through_the_service_with_and_without_confirmation(
+def test_f4_counts_follow_customers_created_through_the_service_with_and_without_confirmation(
     actor, admin_agent, acceptor, partner
 ):
     customer_create(actor=actor(admin_agent), **_details("alpha"))
@@ -51,7 +51,7 @@ def test_counts_follow_customers_created_through_the_service_with_and_without_co
     }
 
 
-def test_counts_move_from_required_to_confirmed_once_when_a_customer_is_confirmed_again(
+def test_f4_counts_move_from_required_to_confirmed_once_when_a_customer_is_confirmed_again(
     actor, admin_agent, acceptor, customer, partner
 ):
     confirmation_record(
@@ -70,7 +70,7 @@ def test_counts_move_from_required_to_confirmed_once_when_a_customer_is_confirme
     assert kept_counts() == real_counts() == {partner.pk: (1, 1)}
 
 
-def test_counts_follow_fixtures_bulk_inserts_moves_between_partners_and_deletes(partner, other_partner):
+def test_f4_counts_follow_fixtures_bulk_inserts_moves_between_partners_and_deletes(partner, other_partner):
     CustomerFactory.create_batch(3, partner=partner)
     moved = confirmed_customer(partner=partner)
     Customer.objects.bulk_create(CustomerFactory.build_batch(4, partner=other_partner))
@@ -86,7 +86,7 @@ def test_counts_follow_fixtures_bulk_inserts_moves_between_partners_and_deletes(
     assert kept_counts() == real_counts() == {other_partner.pk: (5, 0)}
 
 
-def test_counts_ignore_updates_that_change_neither_partner_nor_status(partner):
+def test_f4_counts_ignore_updates_that_change_neither_partner_nor_status(partner):
     customer = confirmed_customer(partner=partner)
     newer = ConfirmationFactory(customer=customer)
     # Without its row, a trigger that fired would create it: none may fire for this update.
@@ -95,7 +95,7 @@ def test_counts_ignore_updates_that_change_neither_partner_nor_status(partner):
     assert not PartnerCustomerCount.objects.filter(partner=partner).exists()
 
 
-def test_missing_triggers_are_recreated_and_the_counts_recounted_after_migrate(partner):
+def test_f4_missing_triggers_are_recreated_and_the_counts_recounted_after_migrate(partner):
     CustomerFactory(partner=partner)
     drop_triggers(connection)
     CustomerFactory.create_batch(2, partner=partner)
@@ -110,7 +110,7 @@ def test_missing_triggers_are_recreated_and_the_counts_recounted_after_migrate(p
     assert kept_counts() == real_counts() == {partner.pk: (5, 1)}
 
 
-def test_recount_customers_repairs_counts_that_drifted(partner, other_partner):
+def test_f4_recount_customers_repairs_counts_that_drifted(partner, other_partner):
     CustomerFactory.create_batch(2, partner=partner)
     confirmed_customer(partner=other_partner)
     # A restore that bypassed the triggers, say.
@@ -122,7 +122,7 @@ def test_recount_customers_repairs_counts_that_drifted(partner, other_partner):
 
 
 @pytest.mark.postgresql
-def test_truncating_the_customer_table_empties_the_counts(partner):
+def test_f4_truncating_the_customer_table_empties_the_counts(partner):
     CustomerFactory.create_batch(2, partner=partner)
     with connection.cursor() as cursor:
         # The inserts' deferred foreign-key checks would otherwise still be pending.
@@ -134,7 +134,7 @@ def test_truncating_the_customer_table_empties_the_counts(partner):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_triggers_survive_a_migration_that_rebuilds_the_customer_table(partner):
+def test_f4_triggers_survive_a_migration_that_rebuilds_the_customer_table(partner):
     """On SQLite most schema changes copy the table and drop the old one, triggers and all."""
     old_field = Customer._meta.get_field("city")
     new_field = models.CharField(max_length=old_field.max_length + 1)
@@ -172,7 +172,7 @@ def test_r12_counts_are_the_users_own_partners(admin_agent, other_partner, staff
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_counts_stay_exact_when_customers_are_created_and_confirmed_concurrently(
+def test_f4_counts_stay_exact_when_customers_are_created_and_confirmed_concurrently(
     actor, admin_agent, sales_agent, acceptor, partner
 ):
     customers = CustomerFactory.create_batch(10, partner=partner)
