@@ -30,6 +30,7 @@ from portal.audit import actor_from_request
 from portal.forms import add_service_errors
 
 ORDERS_PER_PAGE = 25
+SUBSCRIPTIONS_PER_PAGE = 25
 CONFIRMATION_PREFIX = "agreement"
 
 
@@ -138,12 +139,16 @@ def order_new(request, tenant_id):
 def subscription_list(request, tenant_id):
     """F5: the customer's subscriptions and their license counts."""
     customer = customer_get(user=request.user, tenant_id=tenant_id)
+    page = Paginator(selectors.subscription_list(customer=customer), SUBSCRIPTIONS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "orders/subscription_list.html",
         {
             "customer": customer,
-            "subscriptions": selectors.subscription_list(customer=customer),
+            "page_obj": page,
+            "subscriptions": page.object_list,
             "blocked": agreement_gate_blocks(customer),
             "blocked_message": LICENSE_COUNT_BLOCKED_MESSAGE,
             "active_tab": "subscriptions",

@@ -435,3 +435,27 @@ def test_f3_orders_list_out_of_range_page_shows_the_last_page(signed_in, custome
     response = signed_in.get(url, {"page": "99999"})
     assert response.status_code == 200
     assert response.context["page_obj"].number == 2
+
+
+@pytest.mark.parametrize(
+    ("url_name", "per_page", "row"),
+    [
+        ("orders:list", "ORDERS_PER_PAGE", "order-row"),
+        ("orders:subscriptions", "SUBSCRIPTIONS_PER_PAGE", "subscription-row"),
+    ],
+)
+def test_f3_f5_order_and_subscription_lists_page_by_25(
+    signed_in, admin_agent, partner, license_offer, url_name, per_page, row
+):
+    from orders import views
+
+    per_page = getattr(views, per_page)
+    customer = CustomerFactory(partner=partner)
+    _orders(customer, admin_agent, [license_offer], per_page + 1)
+    url = reverse(url_name, kwargs={"tenant_id": customer.tenant_id})
+    first = signed_in.get(url).content.decode()
+    assert first.count(f'data-testid="{row}"') == per_page
+    assert "Page 1 of 2" in first and 'href="?page=2"' in first
+    second = signed_in.get(url, {"page": 2}).content.decode()
+    assert second.count(f'data-testid="{row}"') == 1
+    assert "Page 2 of 2" in second and 'href="?page=1"' in second
