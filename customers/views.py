@@ -32,6 +32,7 @@ from portal.audit import actor_from_request
 from portal.forms import add_service_errors
 
 URL_PLACEHOLDER = uuid.UUID(int=0)
+HISTORY_PER_PAGE = 25
 
 
 class CustomerPaginator(Paginator):
@@ -301,8 +302,16 @@ class CustomerDetailView(PermissionRequiredMixin, View):
 
     def get(self, request, tenant_id):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
-        history = list(confirmation_history(customer=customer)) if agreements_available() else []
-        current = next((c for c in history if c.pk == customer.current_confirmation_id), None)
+        page, history, current = None, [], None
+        if agreements_available():
+            # Paged (issue 6): the page's work stays flat however long the history grows.
+            confirmations = confirmation_history(customer=customer)
+            page = Paginator(confirmations, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+            history = list(page.object_list)
+            current = next((c for c in history if c.pk == customer.current_confirmation_id), None)
+            if current is None and customer.current_confirmation_id:
+                # The current one is the newest, on page 1; later pages fetch it on its own.
+                current = confirmations.filter(pk=customer.current_confirmation_id).first()
         refusal = confirm_refusal(request.user)
         return render(
             request,
@@ -311,6 +320,7 @@ class CustomerDetailView(PermissionRequiredMixin, View):
                 "customer": customer,
                 "current": current,
                 "history": history,
+                "page_obj": page,
                 "confirm_refusal": refusal,
                 "may_confirm": refusal is None,
                 "active_tab": "account",

@@ -11,7 +11,7 @@ from django.urls import reverse
 from agreements.models import Confirmation, ConfirmationChannel
 from customers.models import Customer
 from customers.selectors import customer_list
-from customers.views import CustomerPaginator
+from customers.views import HISTORY_PER_PAGE, CustomerPaginator
 from tests.factories import ConfirmationFactory, CustomerFactory, UserFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
@@ -367,8 +367,58 @@ def test_f4_account_info_query_count_is_the_same_for_1_and_50_history_rows(clien
     Customer.objects.filter(pk=customer.pk).update(current_confirmation=last)
     with CaptureQueriesContext(connection) as fifty:
         response = client.get(customer.get_absolute_url())
-    assert len(response.context["history"]) == 50
+    assert response.context["page_obj"].paginator.count == 50
+    assert len(response.context["history"]) == HISTORY_PER_PAGE
     assert len(one) == len(fifty)
+
+
+def _history_rows(content):
+    table = content.split('data-testid="confirmation-history"')[1].split("</table>")[0]
+    return re.findall(r"<td>([^<]+)<br><small>", table)
+
+
+def test_f4_account_info_pages_the_history_newest_first_and_keeps_the_current_one_shown(
+    client, admin_agent, partner
+):
+    customer = CustomerFactory(partner=partner)
+    confirmations = [
+        ConfirmationFactory(customer=customer, first_name=f"Acceptor{n:02d}", last_name="Lee")
+        for n in range(HISTORY_PER_PAGE + 3)
+    ]
+    newest = confirmations[-1]
+    Customer.objects.filter(pk=customer.pk).update(current_confirmation=newest)
+    signed_in(client, admin_agent)
+    first = client.get(customer.get_absolute_url()).content.decode()
+    assert _history_rows(first) == [f"Acceptor{n:02d} Lee" for n in reversed(range(3, HISTORY_PER_PAGE + 3))]
+    assert "Page 1 of 2" in first
+    assert 'href="?page=2#history"' in first and 'id="history"' in first
+
+    response = client.get(customer.get_absolute_url(), {"page": 2})
+    second = response.content.decode()
+    assert _history_rows(second) == ["Acceptor02 Lee", "Acceptor01 Lee", "Acceptor00 Lee"]
+    assert "Page 2 of 2" in second and 'href="?page=1#history"' in second
+    # The current confirmation is still the one described above the history.
+    assert response.context["current"] == newest
+    current = second.split('data-testid="current-confirmation"')[1].split("</dl>")[0]
+    assert newest.first_name in current
+
+
+def test_f4_account_info_with_one_page_of_history_shows_no_page_links(client, admin_agent, partner):
+    customer = confirmed_customer(partner=partner)
+    content = signed_in(client, admin_agent).get(customer.get_absolute_url()).content.decode()
+    assert "Page 1 of 1" not in content and "?page=" not in content
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "abc", "999", "2" * 40, "1.5", ""])
+def test_r14_account_info_history_page_out_of_range_or_garbled_still_answers(
+    client, admin_agent, partner, page
+):
+    customer = CustomerFactory(partner=partner)
+    for _ in range(HISTORY_PER_PAGE + 1):
+        ConfirmationFactory(customer=customer)
+    response = signed_in(client, admin_agent).get(customer.get_absolute_url(), {"page": page})
+    assert response.status_code == 200
+    assert len(response.context["history"]) in (1, HISTORY_PER_PAGE)
 
 
 # Edit ---------------------------------------------------------------------------
