@@ -1,0 +1,62 @@
+"""accounts.sessions reads a session exactly as Django's database store does (issue 6, R14)."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore as DjangoStore
+from django.contrib.sessions.models import Session
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.sessions import SessionStore
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_portal_reads_sessions_through_its_store():
+    assert settings.SESSION_ENGINE == "accounts.sessions"
+
+
+def test_a_stored_session_reads_the_same_as_with_djangos_store():
+    stored = SessionStore()
+    stored.update({"tenant": "3f0c", "draft": {"offer": 2}, "名": "张"})
+    stored.create()
+    assert SessionStore(stored.session_key).load() == DjangoStore(stored.session_key).load()
+    assert SessionStore(stored.session_key).load() == {"tenant": "3f0c", "draft": {"offer": 2}, "名": "张"}
+
+
+def test_an_expired_session_reads_empty_and_its_key_is_not_reused():
+    stored = SessionStore()
+    stored["tenant"] = "3f0c"
+    stored.create()
+    Session.objects.filter(pk=stored.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    again = SessionStore(stored.session_key)
+    assert again.load() == {}
+    assert again.session_key is None
+    assert DjangoStore(stored.session_key).load() == {}
+
+
+@pytest.mark.parametrize(
+    "key", ["nosuchsessionkey0000000000000000", "a" * 2000, "bad\x00key-with-nul", "ключ12345678"]
+)
+def test_r14_an_unknown_or_forged_key_reads_empty(key):
+    store = SessionStore(key)
+    assert store.load() == {}
+    assert store.session_key is None
+
+
+@pytest.mark.parametrize("key", ["bad\x00key-with-nul", "x" * 5000, "' OR '1'='1' --"])
+def test_r14_a_forged_session_cookie_signs_nobody_in_and_answers(client, admin_agent, key):
+    client.cookies[settings.SESSION_COOKIE_NAME] = key
+    response = client.get(reverse("customers:list"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_signing_in_keeps_the_user_signed_in_across_requests(client, admin_agent):
+    client.force_login(admin_agent)
+    assert client.get(reverse("customers:list")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("customers:list")).status_code == 302
