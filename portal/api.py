@@ -191,9 +191,12 @@ class BearerTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, token):
         try:
-            token.decode("utf-8")
+            text = token.decode("utf-8")
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Invalid token.") from None
+        # Tokens are printable ASCII; a NUL byte would make PostgreSQL refuse the lookup (R14).
+        if not (text.isascii() and text.isprintable()):
+            raise exceptions.AuthenticationFailed("Invalid token.")
         return super().authenticate_credentials(token)
 
 

@@ -50,7 +50,18 @@ def url(customer):
 
 @pytest.mark.parametrize(
     "authorization",
-    [None, "Bearer", "Bearer not-a-token", "Token abc", "Bearer a b", "Bearer \u00e9\u00e9"],
+    [
+        None,
+        "Bearer",
+        "Bearer not-a-token",
+        "Token abc",
+        "Bearer a b",
+        "Bearer \u00e9\u00e9",
+        # A NUL byte made PostgreSQL refuse the token lookup: a 500.
+        "Bearer " + "\x00" * 64,
+        "Bearer ab\x00" + "c" * 61,
+        "Bearer abc\x1fdef",
+    ],
 )
 def test_r14_without_a_valid_token_is_401(api, url, authorization):
     from tests.api.helpers import ApiClient
