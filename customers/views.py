@@ -119,6 +119,13 @@ class CustomerListView(PermissionRequiredMixin, ListView):
         status = self.request.GET.get("status", "")
         return status if agreements_available() and status in AgreementStatus.values else ""
 
+    @cached_property
+    def search_error(self) -> str:
+        """Why the search text cannot be searched for (R14), or ""; the text stays in the box."""
+        if "\x00" in self.request.GET.get("q", ""):
+            return _("The search text cannot contain null characters (NUL).")
+        return ""
+
     def get_queryset(self):
         return customer_list(user=self.request.user, q=self.request.GET.get("q", ""), status=self._status())
 
@@ -141,6 +148,7 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["q"] = self.request.GET.get("q", "")
+        context["search_error"] = self.search_error
         context["status"] = self._status()
         context["statuses"] = AgreementStatus.choices
         # The status badge is inlined in the list (25 includes cost more than the rest of the rows).

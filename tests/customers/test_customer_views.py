@@ -81,11 +81,32 @@ def factory_name():
 
 
 @pytest.mark.parametrize(
-    "query", [{"page": "999"}, {"page": "abc"}, {"status": "nonsense", "q": "%' OR 1=1"}]
+    "query",
+    [
+        {"page": "999"},
+        {"page": "abc"},
+        {"page": "a\x00"},
+        {"status": "nonsense", "q": "%' OR 1=1"},
+        {"status": "\x00"},
+    ],
 )
 def test_r14_odd_list_queries_never_answer_500(client, admin_agent, query):
     response = signed_in(client, admin_agent).get(reverse("customers:list"), query)
     assert response.status_code in (200, 404)
+
+
+def test_r14_a_search_with_a_nul_byte_says_why_keeps_the_text_and_finds_nothing(client, admin_agent, partner):
+    """PostgreSQL refused the search with a 500 before."""
+    CustomerFactory(partner=partner, company_name="Tailspin Toys")
+    response = signed_in(client, admin_agent).get(reverse("customers:list"), {"q": "Tail\x00spin"})
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert 'aria-invalid="true"' in content
+    assert "The search text cannot contain null characters (NUL)." in content
+    assert 'value="Tail\x00spin"' in content
+    assert list(response.context["customers"]) == [] and response.context["paginator"].count == 0
+    plain = client.get(reverse("customers:list"), {"q": "Tailspin"}).content.decode()
+    assert "aria-invalid" not in plain and "Tailspin Toys" in plain
 
 
 def test_f4_customer_list_query_budget_is_the_same_for_1_and_50_customers(
@@ -661,6 +682,20 @@ def test_f4_admin_country_filter_lists_every_partners_countries_in_use_once(
     positions = [content.index(f">{name}</a>") for name in expected]
     assert positions == sorted(positions)
     assert cl.result_count == 1
+
+
+@pytest.mark.parametrize("country", ["\x00", "XX", "de", "D" * 300])
+def test_r14_admin_country_filter_with_no_country_code_shows_the_unfiltered_list(
+    client, staff_user, partner, country
+):
+    """The admin's own answer to a bad filter; a NUL byte was a 500 on PostgreSQL."""
+    CustomerFactory(partner=partner, country="DE")
+    client.force_login(staff_user)
+    url = reverse("admin:customers_customer_changelist")
+    response = client.get(url, {"country": country}, follow=True)
+    assert response.status_code == 200
+    assert response.redirect_chain == [(f"{url}?e=1", 302)]
+    assert response.context["cl"].result_count == 1
 
 
 # R14: every bad field in one round ----------------------------------------------
