@@ -1,4 +1,4 @@
-"""Turn a database that is unavailable or locked into a clear 503, never a 500 (R14).
+"""Never a 500 (R14): a database that is unavailable or locked, an admin lookup with a NUL byte.
 
 Every service is @transaction.atomic, so when the database fails mid-write the
 transaction is rolled back and nothing half-written remains; what is left to do
@@ -8,10 +8,12 @@ is to tell the person (or the script) to try again, and to log the failure.
 import logging
 import sys
 
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template import loader
+from django.urls import reverse
 
 from portal.api import error_body
 
@@ -82,3 +84,24 @@ class DatabaseUnavailableMiddleware:
             return None
         _log(request, exception)
         return database_unavailable_response(request)
+
+
+class AdminNulLookupMiddleware:
+    """Answer an admin URL whose query holds a NUL byte as the admin answers a bad filter (R14).
+
+    The admin's choice filters (channel, status, type…) pass their value to the database
+    unchecked, and PostgreSQL refuses a NUL byte in a statement: a 500. The admin's own
+    answer to a lookup it cannot use is its unfiltered list with ?e=1.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", "") and request.path.startswith(_admin_prefix()):
+            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return self.get_response(request)
+
+
+def _admin_prefix() -> str:
+    return reverse("admin:index")
