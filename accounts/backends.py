@@ -5,6 +5,7 @@ from functools import cache
 from django.contrib.auth.backends import ModelBackend, UserModel
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import connection
 
 
@@ -39,22 +40,91 @@ def _permission_names_sql() -> str:
     )
 
 
+@cache
+def _user_sql() -> str:
+    """SELECT a user, their partner and the names of their permissions, one row per permission.
+
+    One round trip for what every signed-in request needs, and no ORM query to compile
+    (building the user's query cost more than running it): user, partner and permissions
+    1.55 → 0.98 ms on PostgreSQL, 0.68 → 0.25 ms on SQLite.
+    """
+    q = connection.ops.quote_name
+    user = UserModel._meta
+    partner_fk = user.get_field("partner")
+    partner = partner_fk.related_model._meta
+    columns = [f"u.{q(field.column)}" for field in user.concrete_fields]
+    columns += [f"pa.{q(field.column)}" for field in partner.concrete_fields]
+    columns += [
+        f"perms.{q(ContentType._meta.get_field('app_label').column)}",
+        f"perms.{q(Permission._meta.get_field('codename').column)}",
+    ]
+    return (
+        f"SELECT {', '.join(columns)} FROM {q(user.db_table)} u"
+        f" LEFT JOIN {q(partner.db_table)} pa ON pa.{q(partner.pk.column)} = u.{q(partner_fk.column)}"
+        f" LEFT JOIN ({_permission_names_sql()}) perms ON 1 = 1"
+        f" WHERE u.{q(user.pk.column)} = %s"
+    )
+
+
+@cache
+def _row_reader(model):
+    """Build a `model` instance from its concrete columns, converted as the ORM converts them."""
+    fields = model._meta.concrete_fields
+    steps = []
+    for field in fields:
+        column = field.get_col(model._meta.db_table)
+        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
+        steps.append((column, converters))
+    names = [field.attname for field in fields]
+
+    def read(values):
+        converted = []
+        for (column, converters), value in zip(steps, values, strict=True):
+            for converter in converters:
+                value = converter(value, column, connection)
+            converted.append(value)
+        return model.from_db(connection.alias, names, converted)
+
+    return read, len(fields)
+
+
 class PortalBackend(ModelBackend):
-    """Load the user with their partner in one query, and all their permissions in one more.
+    """Load the user with their partner and all their permissions in one query.
 
     Every signed-in page shows the partner's name and checks a permission; with
-    ModelBackend that is three queries beside the user's own (partner, the user's
-    permissions, the groups' permissions), here one. The permissions are the same
-    set ModelBackend grants: the user's own and those of their groups (roles), none
-    for an inactive user, all for an active superuser.
+    ModelBackend that is four queries (the user, the partner, the user's permissions,
+    the groups' permissions), here one. The permissions are the same set ModelBackend
+    grants: the user's own and those of their groups (roles), none for an inactive
+    user, all for an active superuser. A user loaded elsewhere (an API token's) gets
+    their permissions in one query when first asked.
     """
 
     def get_user(self, user_id):
         try:
-            user = UserModel._default_manager.select_related("partner").get(pk=user_id)
-        except UserModel.DoesNotExist:
+            user_id = UserModel._meta.pk.to_python(user_id)
+        except ValidationError:
             return None
-        return user if self.user_can_authenticate(user) else None
+        # As the ORM answers an id outside the column's range: no such user.
+        low, high = connection.ops.integer_field_range(UserModel._meta.pk.get_internal_type())
+        if user_id is None or not low <= user_id <= high:
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute(_user_sql(), [user_id, user_id, user_id])
+            rows = cursor.fetchall()
+        if not rows:
+            return None
+        read_user, user_columns = _row_reader(UserModel)
+        partner_fk = UserModel._meta.get_field("partner")
+        read_partner, partner_columns = _row_reader(partner_fk.related_model)
+        user = read_user(rows[0][:user_columns])
+        partner_values = rows[0][user_columns : user_columns + partner_columns]
+        # As select_related("partner") leaves it: the partner, or None without a query.
+        partner_fk.set_cached_value(user, read_partner(partner_values) if user.partner_id else None)
+        if not self.user_can_authenticate(user):
+            return None
+        if not user.is_superuser:
+            user._perm_cache = {f"{app_label}.{codename}" for *_, app_label, codename in rows if codename}
+        return user
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

@@ -42,3 +42,44 @@ def test_signed_in_user_comes_with_the_partner(partner, django_assert_num_querie
     UserFactory._meta.model.objects.filter(pk=user.pk).update(is_active=False)
     assert PortalBackend().get_user(user.pk) is None
     assert PortalBackend().get_user(0) is None
+
+
+def test_signed_in_user_is_loaded_as_the_orm_loads_them(partner):
+    """Every column converted as the ORM converts it: aware datetimes, UUIDs, booleans."""
+    from django.utils import timezone
+
+    user = UserFactory(partner=partner, role=roles.SALES_AGENT, time_zone="Asia/Shanghai")
+    UserFactory._meta.model.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    loaded = PortalBackend().get_user(user.pk)
+    expected = UserFactory._meta.model.objects.select_related("partner").get(pk=user.pk)
+    for field in expected._meta.concrete_fields:
+        assert getattr(loaded, field.attname) == getattr(expected, field.attname), field.name
+        assert type(getattr(loaded, field.attname)) is type(getattr(expected, field.attname)), field.name
+    for field in partner._meta.concrete_fields:
+        assert getattr(loaded.partner, field.attname) == getattr(expected.partner, field.attname), field.name
+    assert timezone.is_aware(loaded.date_joined) and timezone.is_aware(loaded.last_login)
+    assert loaded._state.adding is False and loaded._state.db == "default"
+
+
+@pytest.mark.parametrize("role", [roles.SALES_AGENT, roles.HELPDESK_AGENT, None])
+def test_signed_in_user_partner_and_permissions_are_one_query(partner, role, django_assert_num_queries):
+    user = UserFactory(partner=partner, role=role)
+    expected = ModelBackend().get_all_permissions(UserFactory._meta.model.objects.get(pk=user.pk))
+    with django_assert_num_queries(1):
+        loaded = PortalBackend().get_user(str(user.pk))  # the session keeps it as text
+        assert loaded.partner.name == partner.name
+        assert loaded.get_all_permissions() == expected
+        assert loaded.has_perm("customers.view_customer") == ("customers.view_customer" in expected)
+
+
+def test_signed_in_staff_has_no_partner_and_every_permission(staff_user, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        loaded = PortalBackend().get_user(staff_user.pk)
+        assert loaded.partner is None
+        assert loaded.has_perm("accounts.change_partner")
+    assert len(PortalBackend().get_all_permissions(loaded)) == Permission.objects.count()
+
+
+@pytest.mark.parametrize("user_id", ["abc", None, "", -1, 10**6, 2**63, -(2**63) - 1, 10**30])
+def test_a_session_naming_no_user_signs_nobody_in(user_id):
+    assert PortalBackend().get_user(user_id) is None
