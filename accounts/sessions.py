@@ -1,9 +1,7 @@
 """Database sessions, read without building an ORM query on every request (issue 6)."""
 
-import logging
-
+from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends import db
-from django.core.exceptions import SuspiciousOperation
 from django.db import connections, router
 from django.utils import timezone
 
@@ -12,8 +10,9 @@ class SessionStore(db.SessionStore):
     """Django's database session store; only the read of the session's data is written out.
 
     Every signed-in request reads its session. Compiling `Session.objects.get(...)` cost
-    more than running it (PostgreSQL 0.67 → 0.3 ms, SQLite 0.22 → 0.05 ms); the statement
-    below is the same lookup: the unexpired row with this key. Writes stay Django's.
+    more than running it (a load 0.49 → 0.25–0.38 ms on PostgreSQL, 0.22 → 0.04 ms on
+    SQLite); the statement below is the same lookup: the unexpired row with this key.
+    Writes stay Django's.
     """
 
     def _session_data_from_db(self) -> str | None:
@@ -37,12 +36,12 @@ class SessionStore(db.SessionStore):
         if not (key and key.isascii() and key.isalnum()):
             self._session_key = None
             return {}
-        try:
-            data = self._session_data_from_db()
-        except SuspiciousOperation as exc:  # as Django's store: logged, then a new session
-            logging.getLogger(f"django.security.{exc.__class__.__name__}").warning(str(exc))
-            data = None
+        data = self._session_data_from_db()
         if data is None:
             self._session_key = None
             return {}
         return self.decode(data)
+
+    async def aload(self):
+        # Django's async read is the ORM query again, without the key check above.
+        return await sync_to_async(self.load)()

@@ -60,3 +60,15 @@ def test_signing_in_keeps_the_user_signed_in_across_requests(client, admin_agent
     assert client.get(reverse("customers:list")).status_code == 200
     client.post(reverse("logout"))
     assert client.get(reverse("customers:list")).status_code == 302
+
+
+def test_r14_the_async_read_checks_the_key_too():
+    from asgiref.sync import async_to_sync
+
+    stored = SessionStore()
+    stored["tenant"] = "3f0c"
+    stored.create()
+    assert async_to_sync(SessionStore(stored.session_key).aload)() == {"tenant": "3f0c"}
+    forged = SessionStore("bad\x00key-with-nul")
+    assert async_to_sync(forged.aload)() == {}
+    assert forged.session_key is None
