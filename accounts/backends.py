@@ -2,6 +2,7 @@
 
 from functools import cache
 
+from asgiref.sync import sync_to_async
 from django.contrib.auth.backends import ModelBackend, UserModel
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
@@ -67,25 +68,21 @@ def _user_sql() -> str:
 
 
 @cache
-def _row_reader(model):
-    """Build a `model` instance from its concrete columns, converted as the ORM converts them."""
+def _columns(model) -> tuple[list, list[str]]:
+    """A model's concrete columns (as the ORM's expressions) and their attribute names."""
     fields = model._meta.concrete_fields
-    steps = []
-    for field in fields:
-        column = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(column) + column.get_db_converters(connection)
-        steps.append((column, converters))
-    names = [field.attname for field in fields]
+    return [field.get_col(model._meta.db_table) for field in fields], [field.attname for field in fields]
 
-    def read(values):
-        converted = []
-        for (column, converters), value in zip(steps, values, strict=True):
-            for converter in converters:
-                value = converter(value, column, connection)
-            converted.append(value)
-        return model.from_db(connection.alias, names, converted)
 
-    return read, len(fields)
+def _instance(model, values):
+    """A `model` instance from its concrete columns' values, converted as the ORM converts them."""
+    columns, names = _columns(model)
+    converted = []
+    for column, value in zip(columns, values, strict=True):
+        for converter in connection.ops.get_db_converters(column) + column.get_db_converters(connection):
+            value = converter(value, column, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, names, converted)
 
 
 class PortalBackend(ModelBackend):
@@ -113,18 +110,23 @@ class PortalBackend(ModelBackend):
             rows = cursor.fetchall()
         if not rows:
             return None
-        read_user, user_columns = _row_reader(UserModel)
         partner_fk = UserModel._meta.get_field("partner")
-        read_partner, partner_columns = _row_reader(partner_fk.related_model)
-        user = read_user(rows[0][:user_columns])
+        user_columns = len(_columns(UserModel)[0])
+        partner_columns = len(_columns(partner_fk.related_model)[0])
+        user = _instance(UserModel, rows[0][:user_columns])
         partner_values = rows[0][user_columns : user_columns + partner_columns]
         # As select_related("partner") leaves it: the partner, or None without a query.
-        partner_fk.set_cached_value(user, read_partner(partner_values) if user.partner_id else None)
+        partner = _instance(partner_fk.related_model, partner_values) if user.partner_id else None
+        partner_fk.set_cached_value(user, partner)
         if not self.user_can_authenticate(user):
             return None
         if not user.is_superuser:
             user._perm_cache = {f"{app_label}.{codename}" for *_, app_label, codename in rows if codename}
         return user
+
+    async def aget_user(self, user_id):
+        # ModelBackend's would load the user alone: no partner, permissions queried later.
+        return await sync_to_async(self.get_user)(user_id)
 
     def get_all_permissions(self, user_obj, obj=None):
         if not user_obj.is_active or user_obj.is_anonymous or obj is not None:

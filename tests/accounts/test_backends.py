@@ -83,3 +83,33 @@ def test_signed_in_staff_has_no_partner_and_every_permission(staff_user, django_
 @pytest.mark.parametrize("user_id", ["abc", None, "", -1, 10**6, 2**63, -(2**63) - 1, 10**30])
 def test_a_session_naming_no_user_signs_nobody_in(user_id):
     assert PortalBackend().get_user(user_id) is None
+
+
+def test_signed_in_user_holds_their_own_and_their_roles_permissions_once(partner):
+    user = UserFactory(partner=partner, role=roles.SALES_AGENT)
+    own = Permission.objects.filter(codename__in=["view_offer", "add_customer"])  # one also in the role
+    user.user_permissions.add(*own)
+    expected = ModelBackend().get_all_permissions(UserFactory._meta.model.objects.get(pk=user.pk))
+    assert PortalBackend().get_user(user.pk).get_all_permissions() == expected
+    assert {"orders.view_offer", "customers.add_customer"} <= expected
+
+
+def test_superusers_hold_every_permission_and_inactive_ones_are_not_signed_in(partner):
+    superuser = UserFactory(partner=partner, role=roles.SALES_AGENT, is_superuser=True)
+    superuser.user_permissions.add(Permission.objects.get(codename="view_offer"))
+    loaded = PortalBackend().get_user(superuser.pk)
+    assert loaded.partner == partner
+    assert loaded.get_all_permissions() == ModelBackend().get_all_permissions(superuser)
+    assert len(loaded.get_all_permissions()) == Permission.objects.count()
+    UserFactory._meta.model.objects.filter(pk=superuser.pk).update(is_active=False)
+    assert PortalBackend().get_user(superuser.pk) is None
+
+
+def test_signed_in_user_loaded_by_the_async_path_too(partner, django_assert_num_queries):
+    from asgiref.sync import async_to_sync
+
+    user = UserFactory(partner=partner, role=roles.SALES_AGENT)
+    with django_assert_num_queries(1):
+        loaded = async_to_sync(PortalBackend().aget_user)(user.pk)
+        assert loaded.partner.name == partner.name
+        assert loaded.has_perm("customers.add_customer")
