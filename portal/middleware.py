@@ -13,6 +13,7 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template import loader
+from django.utils.deprecation import MiddlewareMixin
 
 from portal.api import error_body
 
@@ -85,19 +86,13 @@ class DatabaseUnavailableMiddleware:
         return database_unavailable_response(request)
 
 
-class AdminNulLookupMiddleware:
+class AdminNulLookupMiddleware(MiddlewareMixin):
     """Answer an admin changelist whose query holds a NUL byte as the admin answers a bad filter (R14).
 
     The admin's choice filters (channel, status, type…) pass their value to the database
     unchecked, and PostgreSQL refuses a NUL byte in a statement: a 500. The admin's own
     answer to a lookup it cannot use is its unfiltered list with ?e=1.
     """
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         match = request.resolver_match
