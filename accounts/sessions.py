@@ -33,10 +33,7 @@ class SessionStore(db.SessionStore):
         # Django makes keys of lowercase letters and digits; anything else names no session
         # (a NUL byte in a forged cookie would make PostgreSQL refuse the statement: R14).
         key = self.session_key
-        if not (key and key.isascii() and key.isalnum()):
-            self._session_key = None
-            return {}
-        data = self._session_data_from_db()
+        data = self._session_data_from_db() if key and key.isascii() and key.isalnum() else None
         if data is None:
             self._session_key = None
             return {}
