@@ -85,6 +85,11 @@ def _instance(model, values):
     return model.from_db(connection.alias, names, converted)
 
 
+def _permission_names(rows) -> set[str]:
+    """The `app_label.codename` of each (…, app_label, codename) row that names a permission."""
+    return {f"{app_label}.{codename}" for *_, app_label, codename in rows if codename}
+
+
 class PortalBackend(ModelBackend):
     """Load the user with their partner and all their permissions in one query.
 
@@ -121,7 +126,7 @@ class PortalBackend(ModelBackend):
         if not self.user_can_authenticate(user):
             return None
         if not user.is_superuser:
-            user._perm_cache = {f"{app_label}.{codename}" for *_, app_label, codename in rows if codename}
+            user._perm_cache = _permission_names(rows)
         return user
 
     async def aget_user(self, user_id):
@@ -138,5 +143,5 @@ class PortalBackend(ModelBackend):
                 with connection.cursor() as cursor:
                     cursor.execute(_permission_names_sql(), [user_obj.pk, user_obj.pk])
                     perms = cursor.fetchall()
-            user_obj._perm_cache = {f"{app_label}.{codename}" for app_label, codename in perms}
+            user_obj._perm_cache = _permission_names(perms)
         return user_obj._perm_cache
