@@ -13,7 +13,10 @@ from django.db import connection
 from django.db.models import Sum
 from django.urls import reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from django_countries import countries
 from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
@@ -108,6 +111,8 @@ class ConfirmationInline(ReadOnlyInline):
     )
     show_change_link = True
     ordering = ("-recorded_at", "-id")
+    # A script may confirm a customer thousands of times; the rest are a link away.
+    max_shown = 25
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("template", "recorded_by")
@@ -158,6 +163,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
         "domain",
         "tenant_id",
         "current_confirmation",
+        "confirmation_list",
         "created_by",
         "created_at",
         "created_channel",
@@ -177,7 +183,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
             _("Primary contact"),
             {"fields": ("contact_first_name", "contact_last_name", "contact_email", "contact_phone")},
         ),
-        (_("Agreement"), {"fields": ("current_confirmation",)}),
+        (_("Agreement"), {"fields": ("current_confirmation", "confirmation_list")}),
         (
             _("Audit"),
             {"fields": ("created_by", "created_at", "created_channel", "updated_by", "updated_channel")},
@@ -201,6 +207,32 @@ class CustomerAdmin(SimpleHistoryAdmin):
     @admin.display(description=_("agreement status"))
     def status(self, obj):
         return str(obj.agreement_status_label)
+
+    @admin.display(description=_("confirmations"))
+    def confirmation_list(self, obj):
+        """How many confirmations the customer has, how many the inline shows, and a link to all."""
+        count = obj.confirmations.count()
+        if not count:
+            return self.get_empty_value_display()
+        shown = ConfirmationInline.max_shown
+        if count > shown:
+            text = ngettext(
+                "%(count)d confirmation; the newest %(shown)d are listed below.",
+                "%(count)d confirmations; the newest %(shown)d are listed below.",
+                count,
+            ) % {"count": count, "shown": shown}
+        else:
+            text = ngettext(
+                "%(count)d confirmation, listed below.", "%(count)d confirmations, listed below.", count
+            ) % {"count": count}
+        url = reverse("admin:agreements_confirmation_changelist", current_app=self.admin_site.name)
+        return format_html(
+            '{} <a href="{}?{}">{}</a>',
+            text,
+            url,
+            urlencode({"customer__id__exact": obj.pk}),
+            _("Open them in the confirmation list"),
+        )
 
     def get_search_results(self, request, queryset, search_term):
         try:

@@ -13,7 +13,7 @@ from django.utils import timezone
 from agreements.models import AgreementTemplate, AgreementType, Confirmation
 from agreements.selectors import template_latest_mca
 from customers.models import Customer
-from tests.factories import CustomerFactory, confirmed_customer
+from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -204,3 +204,67 @@ def test_r7_r2_a_template_published_after_today_is_not_the_one_the_ui_confirms(s
         published_on=timezone.localdate() + datetime.timedelta(days=30),
     )
     assert template_latest_mca() == current
+
+
+def _inline_post(customer, formset, **changes):
+    """The change form as the browser posts it, with the rows the read-only inline showed."""
+    data = _admin_form(customer, **changes)
+    data["confirmations-TOTAL_FORMS"] = data["confirmations-INITIAL_FORMS"] = str(len(formset.forms))
+    for index, form in enumerate(formset.forms):
+        data[f"confirmations-{index}-id"] = str(form.instance.pk)
+        data[f"confirmations-{index}-customer"] = str(customer.pk)
+    return data
+
+
+def test_f4_r5_customer_admin_lists_the_newest_25_confirmations_and_links_to_all(client, staff_user, partner):
+    """Issue 6: a customer confirmed 30 times by a script does not make its admin page 30 rows long."""
+    customer = confirmed_customer(partner=partner, country="US")
+    confirmations = [customer.current_confirmation]
+    confirmations += [ConfirmationFactory(customer=customer) for _ in range(29)]
+    ConfirmationFactory(customer=confirmed_customer(partner=partner))  # another customer's
+    client.force_login(staff_user)
+
+    response = client.get(reverse("admin:customers_customer_change", args=[customer.pk]))
+
+    (inline,) = response.context["inline_admin_formsets"]
+    shown = [form.instance for form in inline.formset.forms]
+    newest_first = sorted(confirmations, key=lambda c: (c.recorded_at, c.pk), reverse=True)
+    assert shown == newest_first[:25]
+    assert "30 confirmations; the newest 25 are listed below." in response.text
+    link = reverse("admin:agreements_confirmation_changelist") + f"?customer__id__exact={customer.pk}"
+    assert f'href="{link}"' in response.text
+    changelist = client.get(link).context["cl"]
+    assert set(changelist.queryset) == set(confirmations)
+
+
+def test_f4_customer_admin_confirmation_summary_for_few_and_none(client, staff_user, partner):
+    client.force_login(staff_user)
+    confirmed = confirmed_customer(partner=partner)
+    response = client.get(reverse("admin:customers_customer_change", args=[confirmed.pk]))
+    assert "1 confirmation, listed below." in response.text
+    assert len(response.context["inline_admin_formsets"][0].formset.forms) == 1
+    required = CustomerFactory(partner=partner)
+    response = client.get(reverse("admin:customers_customer_change", args=[required.pk]))
+    assert "listed below" not in response.text
+    assert response.context["inline_admin_formsets"][0].formset.forms == []
+
+
+def test_r5_r13_customer_admin_saves_details_when_a_confirmation_arrived_after_the_page_was_shown(
+    client, staff_user, partner
+):
+    """The 25 rows posted back are no longer the newest 25; the edit still saves and no row changes."""
+    customer = confirmed_customer(partner=partner, country="US")
+    for _ in range(29):
+        ConfirmationFactory(customer=customer)
+    client.force_login(staff_user)
+    url = reverse("admin:customers_customer_change", args=[customer.pk])
+    formset = client.get(url).context["inline_admin_formsets"][0].formset
+    ConfirmationFactory(customer=customer, first_name="Newer")
+    stored = Confirmation.objects.filter(customer=customer).order_by("pk").values_list("pk", "email")
+    before = list(stored)
+
+    response = client.post(url, _inline_post(customer, formset, city="Redmond"))
+
+    assert response.status_code == 302
+    assert Customer.objects.get(pk=customer.pk).city == "Redmond"
+    assert list(stored.all()) == before
