@@ -27,6 +27,7 @@ from customers.services import EDITABLE_FIELDS, customer_update
 from customers.validators import phone_normalize
 from portal.admin import ReadOnlyInline
 from portal.audit import actor_from_request
+from portal.pagination import PER_PAGE
 
 
 class AgreementStatusFilter(admin.SimpleListFilter):
@@ -112,7 +113,7 @@ class ConfirmationInline(ReadOnlyInline):
     show_change_link = True
     ordering = ("-recorded_at", "-id")
     # A script may confirm a customer thousands of times; the rest are a link away.
-    max_shown = 25
+    max_shown = PER_PAGE
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("template", "recorded_by")
@@ -190,8 +191,8 @@ class CustomerAdmin(SimpleHistoryAdmin):
         ),
     )
     inlines = [ConfirmationInline]
-    # 25 like the partners' own list; no full-table count beside the filtered one.
-    list_per_page = 25
+    # A page the size of the partners' own list; no full-table count beside the filtered one.
+    list_per_page = PER_PAGE
     show_full_result_count = False
     paginator = CustomerAdminPaginator
 

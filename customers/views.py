@@ -30,9 +30,9 @@ from customers.services import customer_create, customer_update, customer_valida
 from customers.validators import domain_normalize
 from portal.audit import actor_from_request
 from portal.forms import add_service_errors
+from portal.pagination import PER_PAGE, page_of
 
 URL_PLACEHOLDER = uuid.UUID(int=0)
-HISTORY_PER_PAGE = 25
 
 
 class CustomerPaginator(Paginator):
@@ -111,7 +111,7 @@ class CustomerListView(PermissionRequiredMixin, ListView):
     permission_required = "customers.view_customer"
     template_name = "customers/customer_list.html"
     context_object_name = "customers"
-    paginate_by = 25
+    paginate_by = PER_PAGE
     paginator_class = CustomerPaginator
 
     def _status(self) -> str:
@@ -314,7 +314,7 @@ class CustomerDetailView(PermissionRequiredMixin, View):
         if agreements_available():
             # Paged (issue 6): the page's work stays flat however long the history grows.
             confirmations = confirmation_history(customer=customer)
-            page = Paginator(confirmations, HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+            page = page_of(request, confirmations)
             history = list(page.object_list)
             current = next((c for c in history if c.pk == customer.current_confirmation_id), None)
             if current is None and customer.current_confirmation_id:

@@ -5,7 +5,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -28,9 +27,8 @@ from orders.services import (
 )
 from portal.audit import actor_from_request
 from portal.forms import add_service_errors
+from portal.pagination import page_of
 
-ORDERS_PER_PAGE = 25
-SUBSCRIPTIONS_PER_PAGE = 25
 CONFIRMATION_PREFIX = "agreement"
 
 
@@ -44,9 +42,7 @@ def _draft_key(customer: Customer) -> str:
 def order_list(request, tenant_id):
     """The customer's orders, newest first, with their lines."""
     customer = customer_get(user=request.user, tenant_id=tenant_id)
-    page = Paginator(selectors.order_list(customer=customer), ORDERS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.order_list(customer=customer))
     return render(
         request,
         "orders/order_list.html",
@@ -139,9 +135,7 @@ def order_new(request, tenant_id):
 def subscription_list(request, tenant_id):
     """F5: the customer's subscriptions and their license counts."""
     customer = customer_get(user=request.user, tenant_id=tenant_id)
-    page = Paginator(selectors.subscription_list(customer=customer), SUBSCRIPTIONS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = page_of(request, selectors.subscription_list(customer=customer))
     return render(
         request,
         "orders/subscription_list.html",

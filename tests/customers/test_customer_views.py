@@ -11,7 +11,8 @@ from django.urls import reverse
 from agreements.models import Confirmation, ConfirmationChannel
 from customers.models import Customer
 from customers.selectors import customer_list
-from customers.views import HISTORY_PER_PAGE, CustomerPaginator
+from customers.views import CustomerPaginator
+from portal.pagination import PER_PAGE
 from tests.factories import ConfirmationFactory, CustomerFactory, UserFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
@@ -389,7 +390,7 @@ def test_f4_account_info_query_count_is_the_same_for_1_and_50_history_rows(clien
     with CaptureQueriesContext(connection) as fifty:
         response = client.get(customer.get_absolute_url())
     assert response.context["page_obj"].paginator.count == 50
-    assert len(response.context["history"]) == HISTORY_PER_PAGE
+    assert len(response.context["history"]) == PER_PAGE
     assert len(one) == len(fifty)
 
 
@@ -404,13 +405,13 @@ def test_f4_account_info_pages_the_history_newest_first_and_keeps_the_current_on
     customer = CustomerFactory(partner=partner)
     confirmations = [
         ConfirmationFactory(customer=customer, first_name=f"Acceptor{n:02d}", last_name="Lee")
-        for n in range(HISTORY_PER_PAGE + 3)
+        for n in range(PER_PAGE + 3)
     ]
     newest = confirmations[-1]
     Customer.objects.filter(pk=customer.pk).update(current_confirmation=newest)
     signed_in(client, admin_agent)
     first = client.get(customer.get_absolute_url()).content.decode()
-    assert _history_rows(first) == [f"Acceptor{n:02d} Lee" for n in reversed(range(3, HISTORY_PER_PAGE + 3))]
+    assert _history_rows(first) == [f"Acceptor{n:02d} Lee" for n in reversed(range(3, PER_PAGE + 3))]
     assert "Page 1 of 2" in first
     assert 'href="?page=2#history"' in first and 'id="history"' in first
 
@@ -435,11 +436,11 @@ def test_r14_account_info_history_page_out_of_range_or_garbled_still_answers(
     client, admin_agent, partner, page
 ):
     customer = CustomerFactory(partner=partner)
-    for _ in range(HISTORY_PER_PAGE + 1):
+    for _ in range(PER_PAGE + 1):
         ConfirmationFactory(customer=customer)
     response = signed_in(client, admin_agent).get(customer.get_absolute_url(), {"page": page})
     assert response.status_code == 200
-    assert len(response.context["history"]) in (1, HISTORY_PER_PAGE)
+    assert len(response.context["history"]) in (1, PER_PAGE)
 
 
 # Edit ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from agreements.models import Confirmation, ConfirmationChannel
 from customers.models import Channel
 from orders.models import Order, Subscription
 from orders.services import LineItem, order_place
+from portal.pagination import PER_PAGE
 from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory, SubscriptionFactory
 
 pytestmark = pytest.mark.django_db
@@ -438,23 +439,17 @@ def test_f3_orders_list_out_of_range_page_shows_the_last_page(signed_in, custome
 
 
 @pytest.mark.parametrize(
-    ("url_name", "per_page", "row"),
-    [
-        ("orders:list", "ORDERS_PER_PAGE", "order-row"),
-        ("orders:subscriptions", "SUBSCRIPTIONS_PER_PAGE", "subscription-row"),
-    ],
+    ("url_name", "row"),
+    [("orders:list", "order-row"), ("orders:subscriptions", "subscription-row")],
 )
 def test_f3_f5_order_and_subscription_lists_page_by_25(
-    signed_in, admin_agent, partner, license_offer, url_name, per_page, row
+    signed_in, admin_agent, partner, license_offer, url_name, row
 ):
-    from orders import views
-
-    per_page = getattr(views, per_page)
     customer = CustomerFactory(partner=partner)
-    _orders(customer, admin_agent, [license_offer], per_page + 1)
+    _orders(customer, admin_agent, [license_offer], PER_PAGE + 1)
     url = reverse(url_name, kwargs={"tenant_id": customer.tenant_id})
     first = signed_in.get(url).content.decode()
-    assert first.count(f'data-testid="{row}"') == per_page
+    assert first.count(f'data-testid="{row}"') == PER_PAGE
     assert "Page 1 of 2" in first and 'href="?page=2"' in first
     second = signed_in.get(url, {"page": 2}).content.decode()
     assert second.count(f'data-testid="{row}"') == 1

@@ -1,0 +1,12 @@
+"""The one page size and the one way to read `?page=` for the portal's paged lists (issue 6)."""
+
+from django.core.paginator import Page, Paginator
+
+# Rows on a page of every list: customers, the confirmation history, orders, subscriptions, and
+# the admin's customer list and confirmations inline.
+PER_PAGE = 25
+
+
+def page_of(request, object_list, *, per_page: int = PER_PAGE) -> Page:
+    """The page `?page=` names; past the end is the last page and not a number the first, never a 404."""
+    return Paginator(object_list, per_page).get_page(request.GET.get("page"))
