@@ -13,6 +13,8 @@ import os
 import random
 import sys
 
+from portal.pagination import PER_PAGE
+
 
 def _explain(qs, *, analyze: bool) -> str:
     try:
@@ -110,7 +112,7 @@ def main(argv=None) -> int:
     parser.add_argument("--out", required=True)
     parser.add_argument("--search", default="Harbor")
     parser.add_argument("--deep-page", type=int, default=2000)
-    parser.add_argument("--per-page", type=int, default=25)
+    parser.add_argument("--per-page", type=int, default=PER_PAGE)
     parser.add_argument("--password", default="")
     parser.add_argument("--write-users", type=int, default=16)
     parser.add_argument("--write-pool", type=int, default=40)
