@@ -232,7 +232,7 @@ class CustomerAdmin(SimpleHistoryAdmin):
             text,
             url,
             urlencode({"customer__id__exact": obj.pk}),
-            _("Open them in the confirmation list"),
+            _("Show in the confirmation list"),
         )
 
     def get_search_results(self, request, queryset, search_term):
