@@ -22,6 +22,7 @@ from django_countries.filters import CountryFilter
 from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import Confirmation
+from customers.forms import CountrySelect
 from customers.models import AgreementStatus, Channel, Customer, PartnerCustomerCount
 from customers.services import EDITABLE_FIELDS, customer_update
 from customers.validators import phone_normalize
@@ -81,6 +82,7 @@ class CustomerAdminForm(forms.ModelForm):
     class Meta:
         model = Customer
         fields = EDITABLE_FIELDS
+        widgets = {"country": CountrySelect}
 
     def clean(self):
         cleaned = super().clean()

@@ -6,7 +6,10 @@ portal.forms.add_service_errors.
 """
 
 from django import forms
+from django.utils.html import escape, format_html, format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_countries.widgets import LazySelect
 
 from agreements.services import Acceptor
 from customers.models import Customer
@@ -28,6 +31,50 @@ CONTACT_FIELDS = {
     "phone_number": "contact_phone",
     "date_agreed": "date_agreed",
 }
+
+
+class CountrySelect(LazySelect):
+    """django-countries' select, its 250 options written out here instead of one template each.
+
+    Django renders every option through its own template include and builds a dict of
+    attributes for each: 9 ms for the country list, more than the rest of a customer
+    form. The markup is Django's, but for the whitespace between the options (issue 6).
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        values = set(self.format_value(value))
+        found = False
+        html = [format_html('<select name="{}"{}>', name, _attributes(self.build_attrs(self.attrs, attrs)))]
+        for group_value, group_label in self.choices:
+            nested = isinstance(group_label, (list, tuple))
+            if nested:
+                html.append(format_html('<optgroup label="{}">', group_value))
+            for option_value, label in group_label if nested else [(group_value, group_label)]:
+                option_value = "" if option_value is None else str(option_value)
+                # As Django's Select: only the first option with the value is selected.
+                selected = not found and option_value in values
+                found |= selected
+                html.append(
+                    f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
+                    f"{escape(str(label))}</option>"
+                )
+            if nested:
+                html.append("</optgroup>")
+        html.append("</select>")
+        return mark_safe("".join(html))
+
+
+def _attributes(attrs: dict) -> str:
+    """Attributes as Django's widget templates write them (django/forms/widgets/attrs.html)."""
+    return format_html_join(
+        "",
+        "{}",
+        (
+            (format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value),)
+            for name, value in attrs.items()
+            if value is not False
+        ),
+    )
 
 
 class RequiredWhenShownMixin:
@@ -61,7 +108,7 @@ class CustomerDetailsForm(PortalForm):
     city = forms.CharField(label=_("City"), max_length=100)
     state = forms.CharField(label=_("State or province (optional)"), max_length=100, required=False)
     postal_code = forms.CharField(label=_("Postal code (optional)"), max_length=20, required=False)
-    country = Customer._meta.get_field("country").formfield(label=_("Country"))
+    country = Customer._meta.get_field("country").formfield(label=_("Country"), widget=CountrySelect)
     contact_first_name = forms.CharField(label=_("First name"), max_length=50)
     contact_last_name = forms.CharField(label=_("Last name"), max_length=50)
     contact_email = forms.EmailField(label=_("Email address"), max_length=254)
