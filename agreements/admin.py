@@ -75,9 +75,15 @@ class ConfirmationAdmin(ViewOnlyMixin, admin.ModelAdmin):
         "recorded_at",
     )
     list_select_related = ("customer", "template", "recorded_by")
-    list_filter = ("channel", "agreement_type", "customer__partner")
+    # Not date_hierarchy: it lists the days, months or years in use with a DISTINCT over
+    # every confirmation on every view (200 ms for 100,000 on SQLite, 10 ms on PostgreSQL).
+    list_filter = (
+        "channel",
+        "agreement_type",
+        "customer__partner",
+        ("recorded_at", admin.DateFieldListFilter),
+    )
     search_fields = ("customer__company_name", "customer__domain", "first_name", "last_name", "email")
-    date_hierarchy = "recorded_at"
     show_full_result_count = False
 
     @admin.display(description=_("template version"))

@@ -66,7 +66,11 @@ class Order(models.Model):
         ordering = ["-placed_at", "-id"]
         verbose_name = _("order")
         verbose_name_plural = _("orders")
-        indexes = [models.Index(fields=["customer", "-placed_at"], name="order_customer_recent")]
+        indexes = [
+            models.Index(fields=["customer", "-placed_at"], name="order_customer_recent"),
+            # The admin's list of every partner's orders, newest first, a page at a time (issue 6).
+            models.Index(fields=["-placed_at", "-id"], name="order_recent"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["customer", "idempotency_key"], name="order_once_per_submission")
         ]
@@ -145,6 +149,8 @@ class Subscription(models.Model):
         ordering = ["customer", "created_at", "id"]
         verbose_name = _("subscription")
         verbose_name_plural = _("subscriptions")
+        # The admin's list of every partner's subscriptions, newest first, a page at a time (issue 6).
+        indexes = [models.Index(fields=["-created_at", "-id"], name="subscription_recent")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(quantity__isnull=True) | models.Q(quantity__gte=1),
