@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AgreementTemplate, Confirmation
-from portal.admin import ViewOnlyMixin
+from portal.admin import DateDrillDownListFilter, ViewOnlyMixin
 
 
 class AgreementTemplateForm(forms.ModelForm):
@@ -75,13 +75,12 @@ class ConfirmationAdmin(ViewOnlyMixin, admin.ModelAdmin):
         "recorded_at",
     )
     list_select_related = ("customer", "template", "recorded_by")
-    # Not date_hierarchy: it lists the days, months or years in use with a DISTINCT over
-    # every confirmation on every view (200 ms for 100,000 on SQLite, 10 ms on PostgreSQL).
+    # Not date_hierarchy, which reads every confirmation on every view (DateDrillDownListFilter).
     list_filter = (
         "channel",
         "agreement_type",
         "customer__partner",
-        ("recorded_at", admin.DateFieldListFilter),
+        ("recorded_at", DateDrillDownListFilter),
     )
     search_fields = ("customer__company_name", "customer__domain", "first_name", "last_name", "email")
     show_full_result_count = False

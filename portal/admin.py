@@ -1,7 +1,12 @@
 """Admin building blocks shared by the apps."""
 
+import datetime
+
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.forms.models import BaseInlineFormSet
+from django.utils import timezone
+from django.utils.formats import date_format
 
 
 class ViewOnlyMixin:
@@ -23,6 +28,9 @@ class FirstRowsInlineFormSet(BaseInlineFormSet):
     max_shown: int | None = None
 
     def get_queryset(self):
+        # Bound to a POST made before a newer row arrived, the posted rows are no longer all the
+        # first ones: saving works (read-only rows are never changed), but should the parent's
+        # form then show errors, the row that dropped out of the first ones shows blank.
         queryset = super().get_queryset()
         if self.max_shown is not None and not queryset.query.is_sliced:
             queryset = self._queryset = queryset[: self.max_shown]
@@ -46,3 +54,62 @@ class ReadOnlyInline(ViewOnlyMixin, admin.TabularInline):
         formset = super().get_formset(request, obj, **kwargs)
         formset.max_shown = self.max_shown
         return formset
+
+
+class DateDrillDownListFilter(admin.DateFieldListFilter):
+    """Django's date filter (today, past 7 days, this month, this year), then every year from the
+    oldest row's to the newest's and, within a chosen year, its months.
+
+    It stands in for date_hierarchy, which lists the days, months or years in use with a
+    DISTINCT over every row on every view (200 ms for 53,600 confirmations on SQLite): the
+    years here come from the two ends of the column's index. Its `?<field>__year=` and
+    `__month=` links keep working, and show as chosen here.
+    """
+
+    def __init__(self, field, request, params, model, model_admin, field_path):
+        self.lookup_kwarg_year = f"{field_path}__year"
+        self.lookup_kwarg_month = f"{field_path}__month"
+        super().__init__(field, request, params, model, model_admin, field_path)
+        dates = (
+            model_admin.get_queryset(request).values_list(field_path, flat=True).exclude(**{field_path: None})
+        )
+        first = dates.order_by(field_path).first()
+        last = dates.order_by(f"-{field_path}").first()
+        if first is None:
+            return
+        first, last = (self._local_date(value) for value in (first, last))
+        years = [(str(year), {self.lookup_kwarg_year: year}) for year in range(last.year, first.year - 1, -1)]
+        self.links += tuple(years)
+        chosen = self.date_params.get(self.lookup_kwarg_year, "")
+        if chosen.isdigit() and first.year <= int(chosen) <= last.year:
+            year = int(chosen)
+            self.links += tuple(
+                (
+                    date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT"),
+                    {self.lookup_kwarg_year: year, self.lookup_kwarg_month: month},
+                )
+                for month in range(1, 13)
+                if (year, month) >= (first.year, first.month) and (year, month) <= (last.year, last.month)
+            )
+
+    @staticmethod
+    def _local_date(value) -> datetime.date:
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+        return value
+
+    def expected_parameters(self):
+        return [*super().expected_parameters(), self.lookup_kwarg_year, self.lookup_kwarg_month]
+
+    def queryset(self, request, queryset):
+        # A year or month no date has is the admin's "incorrect lookup", not a 500 when the
+        # query is built (R14); years at the ends of the calendar overflow in a time zone.
+        bounds = {
+            self.lookup_kwarg_year: (datetime.MINYEAR + 1, datetime.MAXYEAR - 1),
+            self.lookup_kwarg_month: (1, 12),
+        }
+        for name, (low, high) in bounds.items():
+            for value in self.used_parameters.get(name, []):
+                if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
+                    raise IncorrectLookupParameters(f"{name}={value!r}")
+        return super().queryset(request, queryset)
