@@ -6,7 +6,7 @@ portal.forms.add_service_errors.
 """
 
 from django import forms
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
@@ -38,27 +38,37 @@ class CountrySelect(LazySelect):
 
     Django renders every option through its own template include and builds a dict of
     attributes for each: 9 ms for the country list, more than the rest of a customer
-    form. The markup is Django's, but for the whitespace between the options (issue 6).
+    form. The select and its options are Django's markup but for the whitespace between
+    them (crispy-forms names the widget's class in the select's CSS classes, as it does
+    for any widget) (issue 6).
     """
 
     def render(self, name, value, attrs=None, renderer=None):
         values = set(self.format_value(value))
+        attrs = self.build_attrs(self.attrs, attrs)
+        if self.allow_multiple_selected:
+            attrs["multiple"] = True
         found = False
-        html = [format_html('<select name="{}"{}>', name, _attributes(self.build_attrs(self.attrs, attrs)))]
+        html = [format_html('<select name="{}"{}>', name, _attributes(attrs))]
+        # ChoiceWidget.optgroups' walk through the choices, without a dict per option.
         for group_value, group_label in self.choices:
-            nested = isinstance(group_label, (list, tuple))
-            if nested:
-                html.append(format_html('<optgroup label="{}">', group_value))
-            for option_value, label in group_label if nested else [(group_value, group_label)]:
-                option_value = "" if option_value is None else str(option_value)
-                # As Django's Select: only the first option with the value is selected.
-                selected = not found and option_value in values
+            if group_value is None:
+                group_value = ""
+            if isinstance(group_label, (list, tuple)):
+                group_name, options = group_value, group_label
+            else:
+                group_name, options = None, [(group_value, group_label)]
+            if group_name:
+                html.append(format_html('<optgroup label="{}">', group_name))
+            for option_value, label in options:
+                option_value = str(option_value)
+                selected = (not found or self.allow_multiple_selected) and option_value in values
                 found |= selected
                 html.append(
                     f'<option value="{escape(option_value)}"{" selected" if selected else ""}>'
-                    f"{escape(str(label))}</option>"
+                    f"{conditional_escape(label)}</option>"
                 )
-            if nested:
+            if group_name:
                 html.append("</optgroup>")
         html.append("</select>")
         return mark_safe("".join(html))

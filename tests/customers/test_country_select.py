@@ -3,8 +3,10 @@
 import re
 
 import pytest
+from django.forms import Select
 from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
 from django_countries.widgets import LazySelect
 
 from customers.forms import CountrySelect, CustomerDetailsForm
@@ -57,7 +59,7 @@ def test_f1_new_customer_form_offers_every_country_translated(client, sales_agen
     assert select.count("<option ") == len(list(CustomerDetailsForm.base_fields["country"].choices))
 
 
-def test_edit_form_and_admin_show_the_customers_country_selected(client, admin_agent, staff_user, partner):
+def test_f4_edit_form_and_admin_show_the_customers_country_selected(client, admin_agent, staff_user, partner):
     customer = CustomerFactory(partner=partner, country="JP")
     client.force_login(admin_agent)
     edit = _select(client.get(reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})).text)
@@ -66,3 +68,19 @@ def test_edit_form_and_admin_show_the_customers_country_selected(client, admin_a
     for select in (edit, admin):
         assert select.count(" selected") == 1
         assert '<option value="JP" selected>Japan</option>' in select
+
+
+@pytest.mark.parametrize("value", [None, "", "a", "None", "b"])
+def test_r16_country_select_walks_any_choices_as_djangos_select_does(value):
+    """Groups, an unnamed group, None and a label marked safe, though the country list has none."""
+    choices = [
+        ("", "---"),
+        (None, "none"),
+        ("Group", [("a", "A"), (None, "n")]),
+        ("", [("b", "B & b")]),
+        ("c", mark_safe("<b>C</b>")),
+        ("a", "A again"),
+    ]
+    assert _tags(CountrySelect(choices=choices).render("x", value)) == _tags(
+        Select(choices=choices).render("x", value)
+    )
