@@ -7,6 +7,6 @@ from django.core.paginator import Page, Paginator
 PER_PAGE = 25
 
 
-def page_of(request, object_list, *, per_page: int = PER_PAGE) -> Page:
+def page_of(request, object_list) -> Page:
     """The page `?page=` names; past the end is the last page and not a number the first, never a 404."""
-    return Paginator(object_list, per_page).get_page(request.GET.get("page"))
+    return Paginator(object_list, PER_PAGE).get_page(request.GET.get("page"))
