@@ -80,16 +80,15 @@ class DateDrillDownListFilter(admin.DateFieldListFilter):
         first, last = (self._local_date(value) for value in (first, last))
         years = [(str(year), {self.lookup_kwarg_year: year}) for year in range(last.year, first.year - 1, -1)]
         self.links += tuple(years)
-        chosen = self.date_params.get(self.lookup_kwarg_year, "")
-        if chosen.isdigit() and first.year <= int(chosen) <= last.year:
-            year = int(chosen)
+        year = _number(self.date_params.get(self.lookup_kwarg_year, ""), first.year, last.year)
+        if year is not None:
             self.links += tuple(
                 (
                     date_format(datetime.date(year, month, 1), "YEAR_MONTH_FORMAT"),
                     {self.lookup_kwarg_year: year, self.lookup_kwarg_month: month},
                 )
                 for month in range(1, 13)
-                if (year, month) >= (first.year, first.month) and (year, month) <= (last.year, last.month)
+                if (first.year, first.month) <= (year, month) <= (last.year, last.month)
             )
 
     @staticmethod
@@ -110,6 +109,13 @@ class DateDrillDownListFilter(admin.DateFieldListFilter):
         }
         for name, (low, high) in bounds.items():
             for value in self.used_parameters.get(name, []):
-                if not (value.isascii() and value.isdigit() and low <= int(value) <= high):
+                if _number(value, low, high) is None:
                     raise IncorrectLookupParameters(f"{name}={value!r}")
         return super().queryset(request, queryset)
+
+
+def _number(value: str, low: int, high: int) -> int | None:
+    """The whole number `value` spells in ASCII digits, if it lies in [low, high]."""
+    if value.isascii() and value.isdigit() and low <= int(value) <= high:
+        return int(value)
+    return None
