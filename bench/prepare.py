@@ -64,19 +64,16 @@ def explain_plans(*, user, search: str, deep_page: int, per_page: int) -> dict:
     analyze = connection.vendor == "postgresql"
 
     def rows(page=1, **kwargs):
-        # What the list view runs: CustomerPaginator.rows (the page's ids as a subquery).
-        from customers.selectors import customer_count
+        # What the list view runs: CustomerPaginator.rows (the page's ids as a subquery; a deep
+        # page without a search from its page anchor, found here if not kept yet).
         from customers.views import CustomerPaginator
 
-        def unsearched():
-            return customer_count(user=user, status=kwargs.get("status", ""))
-
-        searched = bool(kwargs.get("q"))
-        paginator = CustomerPaginator(
+        paginator = CustomerPaginator.of_list(
             customer_list(user=user, **kwargs),
             per_page,
-            known_count=None if searched else unsearched(),
-            unsearched_count=unsearched,
+            user=user,
+            status=kwargs.get("status", ""),
+            searched=bool(kwargs.get("q")),
         )
         bottom = (page - 1) * per_page
         return paginator.rows(bottom, bottom + per_page)

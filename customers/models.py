@@ -183,6 +183,12 @@ class PartnerCustomerCount(models.Model):
     )
     customers = models.IntegerField(_("customers"), default=0)
     confirmed = models.IntegerField(_("confirmed customers"), default=0)
+    # Moved by every change of which rows the partner's list holds or of their name order
+    # (an insert, a delete, a move to another partner, a new company name) ...
+    list_version = models.BigIntegerField(_("list version"), default=0, db_default=0)
+    # ... and by every change of a customer's Confirmed/Required status: a page anchor
+    # (CustomerListAnchor) belongs to one pair of them, so no write leaves an anchor in use.
+    status_version = models.BigIntegerField(_("status version"), default=0, db_default=0)
 
     class Meta:
         verbose_name = _("partner customer count")
@@ -190,3 +196,45 @@ class PartnerCustomerCount(models.Model):
 
     def __str__(self):
         return f"{self.partner_id}: {self.confirmed}/{self.customers}"
+
+
+class CustomerListAnchor(models.Model):
+    """Where row `position` of a partner's customer list stood in one version of the list.
+
+    A deep page of the list starts from the nearest anchor before it instead of skipping
+    every row before it (issue 6): page 2,000 of 100,000 customers skips at most
+    `customers.anchors.EVERY` index entries, not 50,000. Found by the first request that
+    needs it, kept for the versions it was found in (PartnerCustomerCount); a write that
+    moves rows moves the version, and the next request finds the anchor again.
+    """
+
+    # Indexed by the unique constraint below, which starts with it.
+    partner = models.ForeignKey(
+        "accounts.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    # "" for the whole list, or the agreement status it is filtered by.
+    status = models.CharField(_("agreement status"), max_length=16, blank=True)
+    list_version = models.BigIntegerField(_("list version"))
+    status_version = models.BigIntegerField(_("status version"))
+    position = models.PositiveIntegerField(_("position"))
+    company_name = models.CharField(_("company name"), max_length=200)
+    # The row's id, not a foreign key: an anchor is a place in the order, and the customer
+    # it names may be deleted (which moves the version) without touching this table.
+    customer_id = models.BigIntegerField(_("customer ID"))
+
+    class Meta:
+        verbose_name = _("customer list anchor")
+        verbose_name_plural = _("customer list anchors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "status", "position", "list_version", "status_version"],
+                name="customer_list_anchor_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner_id} {self.status or '*'} #{self.position}: {self.company_name}"

@@ -5,6 +5,7 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
+from customers.anchors import ListVersion
 from customers.models import AgreementStatus, Customer, PartnerCustomerCount
 
 
@@ -48,14 +49,18 @@ def customer_get(*, user, tenant_id) -> Customer:
         raise Http404 from None
 
 
+def _kept_counts(user) -> PartnerCustomerCount | None:
+    if not user.partner_id:
+        return None
+    return PartnerCustomerCount.objects.filter(partner_id=user.partner_id).first()
+
+
 def customer_status_counts(*, user) -> dict[str, int]:
     """How many of the partner's customers are Confirmed and Required (home page, list).
 
     Read from the counts the customer table's triggers keep, not counted row by row.
     """
-    counts = (
-        PartnerCustomerCount.objects.filter(partner_id=user.partner_id).first() if user.partner_id else None
-    )
+    counts = _kept_counts(user)
     confirmed = counts.confirmed if counts else 0
     total = counts.customers if counts else 0
     return {AgreementStatus.CONFIRMED: confirmed, AgreementStatus.REQUIRED: total - confirmed}
@@ -63,8 +68,31 @@ def customer_status_counts(*, user) -> dict[str, int]:
 
 def customer_count(*, user, status: str = "") -> int:
     """How many customers `customer_list(user=user, status=status)` holds, without a search."""
-    counts = customer_status_counts(user=user)
-    return counts[status] if status in AgreementStatus.values else sum(counts.values())
+    return customer_list_state(user=user, status=status)[0]
+
+
+def customer_list_state(*, user, status: str = "") -> tuple[int, ListVersion | None]:
+    """How many customers the unsearched list holds, and which version of it that is.
+
+    Both from the partner's kept counts, one row read once: the version names the list's
+    page anchors (customers.anchors). None when the partner has no customers yet.
+    """
+    counts = _kept_counts(user)
+    if counts is None:
+        return 0, None
+    status = status if status in AgreementStatus.values else ""
+    total = {
+        AgreementStatus.CONFIRMED: counts.confirmed,
+        AgreementStatus.REQUIRED: counts.customers - counts.confirmed,
+    }.get(status, counts.customers)
+    version = ListVersion(
+        partner_id=counts.partner_id,
+        status=status,
+        list_version=counts.list_version,
+        # The whole list's rows and order do not change with a status.
+        status_version=counts.status_version if status else 0,
+    )
+    return total, version
 
 
 def customer_recent(*, user, limit: int = 5) -> list[Customer]:

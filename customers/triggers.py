@@ -1,15 +1,21 @@
 """The triggers on the customer table that keep PartnerCustomerCount (issue 6).
 
 An insert or delete moves the partner's `customers` (and `confirmed` when the
-customer has a current confirmation); a change of partner or of Confirmed/Required
-status moves the old and the new partner's rows. They fire for every write of the
-table, whatever made it (services, bulk seed, admin, fixtures), so the counts
-cannot drift — as long as the triggers exist. On SQLite most schema changes
-rebuild the table (create a copy, move the rows, drop the old one), which drops
-its triggers; so `ensure_triggers` runs after every `migrate` (customers/apps.py),
-recreates what is missing and then recounts every partner's customers. On
-PostgreSQL a TRUNCATE of the customer table empties the counts. After a restore
-that bypassed the triggers: `python manage.py recount_customers`.
+customer has a current confirmation); a change of partner moves the old and the new
+partner's rows, a change of Confirmed/Required status the partner's `confirmed`.
+They also move the versions the customer list's page anchors belong to
+(CustomerListAnchor): `list_version` when rows enter or leave a partner's list or
+change name (its order), `status_version` when a status changes. The versions only
+ever grow: a recount or a TRUNCATE bumps them instead of deleting the row, so no
+anchor of an earlier state can come back into use.
+
+They fire for every write of the table, whatever made it (services, bulk seed,
+admin, fixtures), so the counts cannot drift — as long as the triggers exist. On
+SQLite most schema changes rebuild the table (create a copy, move the rows, drop the
+old one), which drops its triggers; so `ensure_triggers` runs after every `migrate`
+(customers/apps.py), recreates what is missing and then recounts every partner's
+customers. After a restore that bypassed the triggers: `python manage.py
+recount_customers`.
 
 Lock order on PostgreSQL: the customer row first (the services lock it), then
 the partner's count row (the trigger updates it); keep it so, or writers deadlock.
@@ -19,24 +25,31 @@ from django.db import transaction
 
 TABLE = "customers_partnercustomercount"
 
-# Recount from the rows, for a database whose triggers were missing for a while.
+# Recount from the rows, for a database whose triggers were missing for a while. Every row
+# stays and its versions move: the rows may have changed while nothing counted them.
 RECOUNT = [
-    f"DELETE FROM {TABLE}",
+    f"""UPDATE {TABLE}
+        SET customers = 0, confirmed = 0,
+            list_version = list_version + 1, status_version = status_version + 1""",
     f"""INSERT INTO {TABLE} (partner_id, customers, confirmed)
         SELECT partner_id, COUNT(*), COUNT(current_confirmation_id) FROM customers_customer
-        GROUP BY partner_id""",
+        WHERE true GROUP BY partner_id
+        ON CONFLICT (partner_id) DO UPDATE
+        SET customers = excluded.customers, confirmed = excluded.confirmed""",
 ]
 
-# SQLite triggers run statements, not a function: the two moves, shared by the three triggers.
+# SQLite triggers run statements, not a function: the two moves, shared by three triggers.
 _SQLITE_COUNT_OUT = f"""
             UPDATE {TABLE}
-            SET customers = customers - 1, confirmed = confirmed - (OLD.current_confirmation_id IS NOT NULL)
+            SET customers = customers - 1, confirmed = confirmed - (OLD.current_confirmation_id IS NOT NULL),
+                list_version = list_version + 1
             WHERE partner_id = OLD.partner_id;"""
 _SQLITE_COUNT_IN = f"""
             INSERT INTO {TABLE} (partner_id, customers, confirmed)
             VALUES (NEW.partner_id, 1, NEW.current_confirmation_id IS NOT NULL)
             ON CONFLICT (partner_id) DO UPDATE
-            SET customers = customers + 1, confirmed = confirmed + excluded.confirmed;"""
+            SET customers = customers + 1, confirmed = confirmed + excluded.confirmed,
+                list_version = list_version + 1;"""
 
 SQLITE = {
     "customer_count_insert": f"""
@@ -47,39 +60,67 @@ SQLITE = {
         CREATE TRIGGER customer_count_delete AFTER DELETE ON customers_customer
         BEGIN{_SQLITE_COUNT_OUT}
         END""",
+    # A move to another partner; a status change in the same statement is counted by the moves.
     "customer_count_update": f"""
-        CREATE TRIGGER customer_count_update AFTER UPDATE OF partner_id, current_confirmation_id
-        ON customers_customer
+        CREATE TRIGGER customer_count_update AFTER UPDATE OF partner_id ON customers_customer
         WHEN OLD.partner_id IS NOT NEW.partner_id
-            OR (OLD.current_confirmation_id IS NULL) IS NOT (NEW.current_confirmation_id IS NULL)
         BEGIN{_SQLITE_COUNT_OUT}{_SQLITE_COUNT_IN}
+        END""",
+    "customer_count_status": f"""
+        CREATE TRIGGER customer_count_status AFTER UPDATE OF current_confirmation_id ON customers_customer
+        WHEN OLD.partner_id IS NEW.partner_id
+            AND (OLD.current_confirmation_id IS NULL) IS NOT (NEW.current_confirmation_id IS NULL)
+        BEGIN
+            UPDATE {TABLE}
+            SET confirmed = confirmed + (NEW.current_confirmation_id IS NOT NULL)
+                    - (OLD.current_confirmation_id IS NOT NULL),
+                status_version = status_version + 1
+            WHERE partner_id = NEW.partner_id;
+        END""",
+    "customer_list_rename": f"""
+        CREATE TRIGGER customer_list_rename AFTER UPDATE OF company_name ON customers_customer
+        WHEN OLD.partner_id IS NEW.partner_id AND OLD.company_name IS NOT NEW.company_name
+        BEGIN
+            UPDATE {TABLE} SET list_version = list_version + 1 WHERE partner_id = NEW.partner_id;
         END""",
 }
 
 POSTGRESQL_FUNCTION = f"""
     CREATE OR REPLACE FUNCTION customer_count_change() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
+        IF TG_OP = 'UPDATE' AND OLD.partner_id = NEW.partner_id THEN
+            UPDATE {TABLE}
+            SET confirmed = confirmed + (NEW.current_confirmation_id IS NOT NULL)::int
+                    - (OLD.current_confirmation_id IS NOT NULL)::int,
+                status_version = status_version
+                    + ((OLD.current_confirmation_id IS NULL) <> (NEW.current_confirmation_id IS NULL))::int,
+                list_version = list_version + (OLD.company_name IS DISTINCT FROM NEW.company_name)::int
+            WHERE partner_id = NEW.partner_id;
+            RETURN NULL;
+        END IF;
         IF TG_OP IN ('UPDATE', 'DELETE') THEN
             UPDATE {TABLE}
             SET customers = customers - 1,
-                confirmed = confirmed - (OLD.current_confirmation_id IS NOT NULL)::int
+                confirmed = confirmed - (OLD.current_confirmation_id IS NOT NULL)::int,
+                list_version = list_version + 1
             WHERE partner_id = OLD.partner_id;
         END IF;
         IF TG_OP IN ('UPDATE', 'INSERT') THEN
             INSERT INTO {TABLE} AS counts (partner_id, customers, confirmed)
             VALUES (NEW.partner_id, 1, (NEW.current_confirmation_id IS NOT NULL)::int)
             ON CONFLICT (partner_id) DO UPDATE
-            SET customers = counts.customers + 1, confirmed = counts.confirmed + EXCLUDED.confirmed;
+            SET customers = counts.customers + 1, confirmed = counts.confirmed + EXCLUDED.confirmed,
+                list_version = counts.list_version + 1;
         END IF;
         RETURN NULL;
     END
     $$"""
 
-# TRUNCATE fires no row trigger: it empties the counts too.
+# TRUNCATE fires no row trigger: it empties the counts too, and moves the versions.
 POSTGRESQL_TRUNCATE_FUNCTION = f"""
     CREATE OR REPLACE FUNCTION customer_count_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
-        DELETE FROM {TABLE};
+        UPDATE {TABLE} SET customers = 0, confirmed = 0, list_version = list_version + 1;
         RETURN NULL;
     END
     $$"""
@@ -92,10 +133,12 @@ POSTGRESQL = {
         CREATE TRIGGER customer_count_insert_delete AFTER INSERT OR DELETE ON customers_customer
         FOR EACH ROW EXECUTE FUNCTION customer_count_change()""",
     "customer_count_update": """
-        CREATE TRIGGER customer_count_update AFTER UPDATE OF partner_id, current_confirmation_id
+        CREATE TRIGGER customer_count_update
+        AFTER UPDATE OF partner_id, current_confirmation_id, company_name
         ON customers_customer FOR EACH ROW
         WHEN (OLD.partner_id IS DISTINCT FROM NEW.partner_id
-              OR (OLD.current_confirmation_id IS NULL) <> (NEW.current_confirmation_id IS NULL))
+              OR (OLD.current_confirmation_id IS NULL) <> (NEW.current_confirmation_id IS NULL)
+              OR OLD.company_name IS DISTINCT FROM NEW.company_name)
         EXECUTE FUNCTION customer_count_change()""",
 }
 

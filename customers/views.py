@@ -23,9 +23,16 @@ from agreements.services import (
     confirm_refusal,
     template_for_confirmation,
 )
+from customers import anchors
 from customers.forms import CustomerDetailsForm, NewCustomerForm
 from customers.models import AgreementStatus, Channel, Customer
-from customers.selectors import customer_count, customer_from_submission, customer_get, customer_list
+from customers.selectors import (
+    customer_count,
+    customer_from_submission,
+    customer_get,
+    customer_list,
+    customer_list_state,
+)
 from customers.services import customer_create, customer_update, customer_validate
 from customers.validators import domain_normalize
 from portal.audit import actor_from_request
@@ -41,6 +48,8 @@ class CustomerPaginator(Paginator):
     The ids of a page come from the (partner, company name, id, domain) index
     alone, however deep the page (OFFSET skips index entries, not joined rows), as a
     subquery of the one query that reads that page's rows with the columns a row shows.
+    Without a search, a page far from both ends starts from its page anchor
+    (customers.anchors) and skips fewer than `anchors.EVERY` entries.
     """
 
     ROW_FIELDS = ("id", "tenant_id", "company_name", "domain", "current_confirmation_id")
@@ -48,11 +57,23 @@ class CustomerPaginator(Paginator):
     # A search matching at most this share of the unsearched list sorts its matches on PostgreSQL.
     FEW_MATCHES = 0.2
 
-    def __init__(self, *args, known_count=None, unsearched_count=None, **kwargs):
+    def __init__(self, *args, known_count=None, unsearched_count=None, version=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.known_count = known_count
         # A callable: only a search on PostgreSQL asks for it.
         self.unsearched_count = unsearched_count
+        # Which state of the unsearched list this is: its deep pages start from page anchors.
+        self.version = version
+
+    @classmethod
+    def of_list(cls, object_list, per_page, *, user, status: str, searched: bool) -> "CustomerPaginator":
+        """The customer list's paginator: without a search, the kept count and the page anchors."""
+        if searched:
+            return cls(
+                object_list, per_page, unsearched_count=lambda: customer_count(user=user, status=status)
+            )
+        count, version = customer_list_state(user=user, status=status)
+        return cls(object_list, per_page, known_count=count, unsearched_count=lambda: count, version=version)
 
     @cached_property
     def count(self):
@@ -90,7 +111,8 @@ class CustomerPaginator(Paginator):
     def rows(self, bottom: int, top: int):
         """One query: the page's ids (a subquery the index serves), then only those rows.
 
-        A page in the second half is counted from the end, reading the index backwards:
+        A page far from both ends of an unsearched list starts from its page anchor. Any
+        other page in the second half is counted from the end, reading the index backwards:
         the OFFSET skips at most half the list, and the last page skips nothing. Those
         pages rely on the total: a customer added between the count and this query
         shifts them by one row, as it shifts the pages after it when read from the front.
@@ -99,12 +121,38 @@ class CustomerPaginator(Paginator):
         walk the name index filtering id IN (…) (~20× slower).
         """
         ordered = self._ids_in_order()
-        if bottom > self.count - top:
+        anchor = self._anchor(ordered, bottom, top)
+        if anchor is not None:
+            position, row = anchor
+            ids = ordered.filter(anchors.at_or_after(row)).values("pk")[bottom - position : top - position]
+        elif bottom > self.count - top:
             ids = ordered.reverse().values("pk")[self.count - top : self.count - bottom]
         else:
             ids = ordered.values("pk")[bottom:top]
         rows = Customer.objects.filter(pk__in=ids).only(*self.ROW_FIELDS)
         return rows.order_by("company_name", "id") if connection.vendor == "postgresql" else rows.order_by()
+
+    def _anchor(self, ordered, bottom: int, top: int) -> tuple[int, tuple[str, int]] | None:
+        """The page anchor a page at least `anchors.EVERY` rows from both ends starts from.
+
+        Kept ones are read (one indexed row); a missing one is found once, from the nearer
+        end of the list, and kept for the next request of this version of the list.
+        """
+        if self.version is None or min(bottom, self.count - top) < anchors.EVERY:
+            return None
+        position = bottom - bottom % anchors.EVERY
+        row = anchors.anchor_get(version=self.version, position=position)
+        if row is None:
+            row_at = ordered.values_list("company_name", "pk")
+            if position < self.count - position:
+                found = list(row_at[position : position + 1])
+            else:
+                found = list(row_at.reverse()[self.count - 1 - position : self.count - position])
+            if not found:  # The list shrank since it was counted.
+                return None
+            row = found[0]
+            anchors.anchor_keep(version=self.version, position=position, row=row)
+        return position, row
 
 
 class CustomerListView(PermissionRequiredMixin, ListView):
@@ -131,15 +179,12 @@ class CustomerListView(PermissionRequiredMixin, ListView):
 
     def paginate_queryset(self, queryset, page_size):
         # Without a search the total is the partner's kept count, not a COUNT(*) of its rows.
-        def unsearched_count():
-            return customer_count(user=self.request.user, status=self._status())
-
-        searched = bool(self.request.GET.get("q", "").strip())
-        paginator = self.get_paginator(
+        paginator = self.paginator_class.of_list(
             queryset,
             page_size,
-            known_count=None if searched else unsearched_count(),
-            unsearched_count=unsearched_count,
+            user=self.request.user,
+            status=self._status(),
+            searched=bool(self.request.GET.get("q", "").strip()),
         )
         # A page number past the end or not a number shows the last or first page, not a 404.
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))

@@ -6,21 +6,13 @@ the list's cost. The triggers fire for every write of the customer table, whatev
 made it (services, bulk seed, admin, fixtures), so the counts cannot drift: an
 insert or delete moves `customers` (and `confirmed` when the customer has a current
 confirmation); a change of partner or of Confirmed/Required status moves both rows.
-Counts are filled from the existing rows when the migration runs. The SQL is in
-customers/triggers.py.
+The SQL is in customers/triggers.py; 0008 creates the triggers and fills the counts
+from the existing rows.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
 
-
-
-def create_triggers(apps, schema_editor):
-    # The one definition of the triggers lives in customers/triggers.py; post_migrate
-    # recreates them from there whenever a later migration has dropped them (SQLite).
-    from customers.triggers import ensure_triggers
-
-    ensure_triggers(schema_editor.connection)
 
 
 def drop_triggers(apps, schema_editor):
@@ -58,5 +50,8 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "partner customer counts",
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers, elidable=False),
+        # The triggers are created by 0008: their one definition (customers/triggers.py) now
+        # writes the versions 0008 adds. post_migrate recreates them whenever a later
+        # migration has dropped them (SQLite).
+        migrations.RunPython(migrations.RunPython.noop, drop_triggers, elidable=False),
     ]

@@ -1,0 +1,94 @@
+"""Page anchors of the customer list: deep pages without skipping every row before them (issue 6).
+
+Without a search, page N of a partner's list is rows (N-1)×25 … N×25 in name order;
+an OFFSET reads every index entry before them (page 2,000 of 100,000 customers:
+50,000). An anchor is the company name and id of the row at a multiple of `EVERY`:
+the page then reads from the anchor before it, skipping fewer than `EVERY` entries.
+The first request that needs an anchor finds it (that one OFFSET) and keeps it for the
+version of the list it was found in. The count triggers move the version with every
+write that changes which rows the list holds or their order (customers/triggers.py),
+so an anchor is only ever used in the state of the list it describes.
+"""
+
+import logging
+from dataclasses import dataclass
+
+from django.db import DatabaseError, transaction
+from django.db.models import F, Field, Func, Value
+from django.db.models.lookups import GreaterThanOrEqual
+
+from customers.models import CustomerListAnchor
+
+logger = logging.getLogger(__name__)
+
+# An anchor every this many rows: a page skips fewer entries than this, and a list of
+# 100,000 customers has at most 100 anchors per status.
+EVERY = 1000
+
+
+@dataclass(frozen=True)
+class ListVersion:
+    """One state of a partner's unsearched customer list, whole ("") or of one status."""
+
+    partner_id: int
+    status: str
+    list_version: int
+    status_version: int
+
+    def anchors(self):
+        return CustomerListAnchor.objects.filter(
+            partner_id=self.partner_id,
+            status=self.status,
+            list_version=self.list_version,
+            status_version=self.status_version,
+        )
+
+
+def anchor_get(*, version: ListVersion, position: int) -> tuple[str, int] | None:
+    """The (company name, id) of the row at `position` in this version of the list, if kept."""
+    rows = list(version.anchors().filter(position=position).values_list("company_name", "customer_id")[:1])
+    return rows[0] if rows else None
+
+
+def anchor_keep(*, version: ListVersion, position: int, row: tuple[str, int]) -> None:
+    """Keep an anchor found for this version, and drop the partner's anchors of earlier versions.
+
+    An anchor only saves time, so a write that fails (SQLite busy past its timeout) is
+    logged and the page is shown all the same; the next request finds the anchor again.
+    """
+    company_name, customer_id = row
+    try:
+        with transaction.atomic():
+            CustomerListAnchor.objects.filter(partner_id=version.partner_id, status=version.status).exclude(
+                list_version=version.list_version, status_version=version.status_version
+            ).delete()
+            # Two requests may find the same anchor at once: the second one's insert is a no-op.
+            CustomerListAnchor.objects.bulk_create(
+                [
+                    CustomerListAnchor(
+                        partner_id=version.partner_id,
+                        status=version.status,
+                        list_version=version.list_version,
+                        status_version=version.status_version,
+                        position=position,
+                        company_name=company_name,
+                        customer_id=customer_id,
+                    )
+                ],
+                ignore_conflicts=True,
+            )
+    except DatabaseError:
+        logger.warning("Customer list anchor %s of %s not kept", position, version, exc_info=True)
+
+
+class _Row(Func):
+    """A row value, `(a, b)`: both databases compare it column by column and read it from an index."""
+
+    template = "(%(expressions)s)"
+    output_field = Field()
+
+
+def at_or_after(row: tuple[str, int]) -> GreaterThanOrEqual:
+    """Customers at or after `row` in the list's order (company name, id): a range of its index."""
+    company_name, pk = row
+    return GreaterThanOrEqual(_Row(F("company_name"), F("pk")), _Row(Value(company_name), Value(pk)))
