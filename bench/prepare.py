@@ -3,7 +3,9 @@
     python -m bench.prepare --out bench/.data/config.json [--search Harbor] ...
 
 Runs with the benchmark's environment (DATABASE_URL etc.), reads only, except
-for the API token it creates through `create_api_token` (PRODUCT §7).
+for the API token it creates through `create_api_token` (PRODUCT §7) and the page
+anchor of the deep page, which explaining its query finds and keeps, as the first
+view of that page would.
 """
 
 import argparse

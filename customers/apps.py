@@ -19,10 +19,7 @@ def ensure_customer_count_triggers(sender, using, plan=None, **kwargs):
 
     connection = connections[using]
     tables = connection.introspection.table_names()
-    if "customers_customer" not in tables or "customers_partnercustomercount" not in tables:
-        return
-    with connection.cursor() as cursor:
-        columns = connection.introspection.get_table_description(cursor, "customers_partnercustomercount")
-    # The triggers write the list's versions: not before migration 0008 has added them.
-    if "list_version" in {column.name for column in columns}:
+    # The triggers write 0008's versions and clear 0009's anchors: not before both exist.
+    needed = {"customers_customer", "customers_partnercustomercount", "customers_customerlistanchor"}
+    if needed <= set(tables):
         ensure_triggers(connection)

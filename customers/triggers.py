@@ -5,9 +5,11 @@ customer has a current confirmation); a change of partner moves the old and the 
 partner's rows, a change of Confirmed/Required status the partner's `confirmed`.
 They also move the versions the customer list's page anchors belong to
 (CustomerListAnchor): `list_version` when rows enter or leave a partner's list or
-change name (its order), `status_version` when a status changes. The versions only
-ever grow: a recount or a TRUNCATE bumps them instead of deleting the row, so no
-anchor of an earlier state can come back into use.
+change name or id (its order), `status_version` when a status changes. The versions
+only grow while anchors of them exist: a recount or a TRUNCATE of the customers bumps
+them instead of deleting the row, and triggers on the count table drop a partner's
+anchors when its row is deleted or its versions are set back (a fixture, a restore), so
+no anchor of an earlier state can come back into use.
 
 They fire for every write of the table, whatever made it (services, bulk seed,
 admin, fixtures), so the counts cannot drift — as long as the triggers exist. On
@@ -24,6 +26,7 @@ the partner's count row (the trigger updates it); keep it so, or writers deadloc
 from django.db import transaction
 
 TABLE = "customers_partnercustomercount"
+ANCHORS = "customers_customerlistanchor"
 
 # Recount from the rows, for a database whose triggers were missing for a while. Every row
 # stays and its versions move: the rows may have changed while nothing counted them.
@@ -77,11 +80,28 @@ SQLITE = {
                 status_version = status_version + 1
             WHERE partner_id = NEW.partner_id;
         END""",
+    # A new name, or a new id (the order's tie-break), moves the row within the list.
     "customer_list_rename": f"""
-        CREATE TRIGGER customer_list_rename AFTER UPDATE OF company_name ON customers_customer
-        WHEN OLD.partner_id IS NEW.partner_id AND OLD.company_name IS NOT NEW.company_name
+        CREATE TRIGGER customer_list_rename AFTER UPDATE OF company_name, id ON customers_customer
+        WHEN OLD.partner_id IS NEW.partner_id
+            AND (OLD.company_name IS NOT NEW.company_name OR OLD.id IS NOT NEW.id)
         BEGIN
             UPDATE {TABLE} SET list_version = list_version + 1 WHERE partner_id = NEW.partner_id;
+        END""",
+    # Versions only grow while anchors of them exist: a count row deleted or set back (a
+    # fixture, a restore) takes its partner's anchors with it.
+    "customer_list_anchors_drop": f"""
+        CREATE TRIGGER customer_list_anchors_drop AFTER DELETE ON {TABLE}
+        BEGIN
+            DELETE FROM {ANCHORS} WHERE partner_id = OLD.partner_id;
+        END""",
+    "customer_list_anchors_rewind": f"""
+        CREATE TRIGGER customer_list_anchors_rewind
+        AFTER UPDATE OF partner_id, list_version, status_version ON {TABLE}
+        WHEN OLD.partner_id IS NOT NEW.partner_id
+            OR NEW.list_version < OLD.list_version OR NEW.status_version < OLD.status_version
+        BEGIN
+            DELETE FROM {ANCHORS} WHERE partner_id IN (OLD.partner_id, NEW.partner_id);
         END""",
 }
 
@@ -94,7 +114,8 @@ POSTGRESQL_FUNCTION = f"""
                     - (OLD.current_confirmation_id IS NOT NULL)::int,
                 status_version = status_version
                     + ((OLD.current_confirmation_id IS NULL) <> (NEW.current_confirmation_id IS NULL))::int,
-                list_version = list_version + (OLD.company_name IS DISTINCT FROM NEW.company_name)::int
+                list_version = list_version
+                    + (OLD.company_name IS DISTINCT FROM NEW.company_name OR OLD.id <> NEW.id)::int
             WHERE partner_id = NEW.partner_id;
             RETURN NULL;
         END IF;
@@ -125,6 +146,22 @@ POSTGRESQL_TRUNCATE_FUNCTION = f"""
     END
     $$"""
 
+# Versions only grow while anchors of them exist: a count row deleted, truncated or set
+# back (a fixture, a restore) takes its partner's anchors with it.
+POSTGRESQL_ANCHORS_FUNCTION = f"""
+    CREATE OR REPLACE FUNCTION customer_list_anchors_drop() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'TRUNCATE' THEN
+            DELETE FROM {ANCHORS};
+        ELSIF TG_OP = 'DELETE' THEN
+            DELETE FROM {ANCHORS} WHERE partner_id = OLD.partner_id;
+        ELSE
+            DELETE FROM {ANCHORS} WHERE partner_id IN (OLD.partner_id, NEW.partner_id);
+        END IF;
+        RETURN NULL;
+    END
+    $$"""
+
 POSTGRESQL = {
     "customer_count_truncate": """
         CREATE TRIGGER customer_count_truncate AFTER TRUNCATE ON customers_customer
@@ -134,13 +171,29 @@ POSTGRESQL = {
         FOR EACH ROW EXECUTE FUNCTION customer_count_change()""",
     "customer_count_update": """
         CREATE TRIGGER customer_count_update
-        AFTER UPDATE OF partner_id, current_confirmation_id, company_name
+        AFTER UPDATE OF partner_id, current_confirmation_id, company_name, id
         ON customers_customer FOR EACH ROW
         WHEN (OLD.partner_id IS DISTINCT FROM NEW.partner_id
               OR (OLD.current_confirmation_id IS NULL) <> (NEW.current_confirmation_id IS NULL)
-              OR OLD.company_name IS DISTINCT FROM NEW.company_name)
+              OR OLD.company_name IS DISTINCT FROM NEW.company_name
+              OR OLD.id <> NEW.id)
         EXECUTE FUNCTION customer_count_change()""",
+    "customer_list_anchors_drop": f"""
+        CREATE TRIGGER customer_list_anchors_drop AFTER DELETE ON {TABLE}
+        FOR EACH ROW EXECUTE FUNCTION customer_list_anchors_drop()""",
+    "customer_list_anchors_rewind": f"""
+        CREATE TRIGGER customer_list_anchors_rewind
+        AFTER UPDATE OF partner_id, list_version, status_version ON {TABLE} FOR EACH ROW
+        WHEN (OLD.partner_id <> NEW.partner_id
+              OR NEW.list_version < OLD.list_version OR NEW.status_version < OLD.status_version)
+        EXECUTE FUNCTION customer_list_anchors_drop()""",
+    "customer_list_anchors_truncate": f"""
+        CREATE TRIGGER customer_list_anchors_truncate AFTER TRUNCATE ON {TABLE}
+        FOR EACH STATEMENT EXECUTE FUNCTION customer_list_anchors_drop()""",
 }
+
+# The triggers above that are on the count table, not on the customer table.
+ON_COUNTS = {"customer_list_anchors_drop", "customer_list_anchors_rewind", "customer_list_anchors_truncate"}
 
 
 def trigger_definitions(connection) -> dict[str, str]:
@@ -158,12 +211,14 @@ def installed_triggers(connection) -> set[str]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'customers_customer'"
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (%s, %s)",
+                ["customers_customer", TABLE],
             )
         else:
             cursor.execute(
-                "SELECT tgname FROM pg_trigger "
-                "WHERE tgrelid = 'customers_customer'::regclass AND NOT tgisinternal"
+                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
+                "AND tgrelid IN ('customers_customer'::regclass, %s::regclass)",
+                [TABLE],
             )
         return {name for (name,) in cursor.fetchall()} & set(trigger_definitions(connection))
 
@@ -179,6 +234,7 @@ def ensure_triggers(connection) -> bool:
             if connection.vendor == "postgresql":
                 cursor.execute(POSTGRESQL_FUNCTION)
                 cursor.execute(POSTGRESQL_TRUNCATE_FUNCTION)
+                cursor.execute(POSTGRESQL_ANCHORS_FUNCTION)
             for name in sorted(missing):
                 cursor.execute(definitions[name])
         recount(connection)
@@ -198,7 +254,9 @@ def drop_triggers(connection) -> None:
             if connection.vendor == "sqlite":
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
             else:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON customers_customer")
+                table = TABLE if name in ON_COUNTS else "customers_customer"
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
         if connection.vendor == "postgresql":
             cursor.execute("DROP FUNCTION IF EXISTS customer_count_change()")
             cursor.execute("DROP FUNCTION IF EXISTS customer_count_truncate()")
+            cursor.execute("DROP FUNCTION IF EXISTS customer_list_anchors_drop()")

@@ -73,7 +73,7 @@ class CustomerPaginator(Paginator):
                 object_list, per_page, unsearched_count=lambda: customer_count(user=user, status=status)
             )
         count, version = customer_list_state(user=user, status=status)
-        return cls(object_list, per_page, known_count=count, unsearched_count=lambda: count, version=version)
+        return cls(object_list, per_page, known_count=count, version=version)
 
     @cached_property
     def count(self):

@@ -6,7 +6,7 @@ the list's cost. The triggers fire for every write of the customer table, whatev
 made it (services, bulk seed, admin, fixtures), so the counts cannot drift: an
 insert or delete moves `customers` (and `confirmed` when the customer has a current
 confirmation); a change of partner or of Confirmed/Required status moves both rows.
-The SQL is in customers/triggers.py; 0008 creates the triggers and fills the counts
+The SQL is in customers/triggers.py; 0009 creates the triggers and fills the counts
 from the existing rows.
 """
 
@@ -50,8 +50,8 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "partner customer counts",
             },
         ),
-        # The triggers are created by 0008: their one definition (customers/triggers.py) now
-        # writes the versions 0008 adds. post_migrate recreates them whenever a later
+        # The triggers are created by 0009: their one definition (customers/triggers.py) now
+        # writes the versions 0008 adds and clears the anchors 0009 adds. post_migrate recreates them whenever a later
         # migration has dropped them (SQLite).
         migrations.RunPython(migrations.RunPython.noop, drop_triggers, elidable=False),
     ]

@@ -3,8 +3,8 @@
 `list_version` moves with every write that changes which rows a partner's list holds
 or their order (an insert, a delete, a move to another partner, a new company name);
 `status_version` with every change of a customer's Confirmed/Required status. Page
-anchors of the list (0009) belong to one pair of them. The triggers are replaced
-(customers/triggers.py) and every partner recounted.
+anchors of the list (0009) belong to one pair of them. The triggers are dropped here
+and created again by 0009 (customers/triggers.py), which recounts every partner.
 """
 
 from django.db import migrations, models
@@ -12,17 +12,10 @@ from django.db import migrations, models
 
 def drop_triggers(apps, schema_editor):
     # Before the count table changes: SQLite rebuilds it, and refuses to while triggers on
-    # the customer table name it. Back to 0007 as well: these triggers would write columns
-    # that no longer exist; the code of 0007 recreates its own after its migrate.
+    # the customer table name it. 0009 creates them again, with the anchors they clear.
     from customers.triggers import drop_triggers
 
     drop_triggers(schema_editor.connection)
-
-
-def create_triggers(apps, schema_editor):
-    from customers.triggers import ensure_triggers
-
-    ensure_triggers(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
@@ -42,5 +35,4 @@ class Migration(migrations.Migration):
             name="status_version",
             field=models.BigIntegerField(db_default=0, default=0, verbose_name="status version"),
         ),
-        migrations.RunPython(create_triggers, drop_triggers, elidable=False),
     ]

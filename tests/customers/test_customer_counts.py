@@ -18,7 +18,7 @@ from customers.apps import ensure_customer_count_triggers
 from customers.models import AgreementStatus, Customer, PartnerCustomerCount
 from customers.selectors import customer_count, customer_status_counts
 from customers.services import customer_create
-from customers.triggers import drop_triggers, installed_triggers, trigger_definitions
+from customers.triggers import ON_COUNTS, drop_triggers, installed_triggers, trigger_definitions
 from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
@@ -145,7 +145,8 @@ def test_f4_triggers_survive_a_migration_that_rebuilds_the_customer_table(partne
         with connection.schema_editor() as editor:
             editor.alter_field(Customer, old_field, new_field)
         if connection.vendor == "sqlite":
-            assert installed_triggers(connection) == set()
+            # Those on the customer table went with it; those on the count table stay.
+            assert installed_triggers(connection) <= ON_COUNTS
         call_command("migrate", verbosity=0)
         assert installed_triggers(connection) == set(trigger_definitions(connection))
         CustomerFactory.create_batch(2, partner=partner)
