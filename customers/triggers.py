@@ -1,4 +1,4 @@
-"""The triggers on the customer table that keep PartnerCustomerCount (issue 6).
+"""The triggers that keep PartnerCustomerCount, and those that guard the list's page anchors (issue 6).
 
 An insert or delete moves the partner's `customers` (and `confirmed` when the
 customer has a current confirmation); a change of partner moves the old and the new
