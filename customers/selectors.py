@@ -60,7 +60,10 @@ def customer_status_counts(*, user) -> dict[str, int]:
 
     Read from the counts the customer table's triggers keep, not counted row by row.
     """
-    counts = _kept_counts(user)
+    return _by_status(_kept_counts(user))
+
+
+def _by_status(counts: PartnerCustomerCount | None) -> dict[str, int]:
     confirmed = counts.confirmed if counts else 0
     total = counts.customers if counts else 0
     return {AgreementStatus.CONFIRMED: confirmed, AgreementStatus.REQUIRED: total - confirmed}
@@ -81,10 +84,7 @@ def customer_list_state(*, user, status: str = "") -> tuple[int, ListVersion | N
     if counts is None:
         return 0, None
     status = status if status in AgreementStatus.values else ""
-    total = {
-        AgreementStatus.CONFIRMED: counts.confirmed,
-        AgreementStatus.REQUIRED: counts.customers - counts.confirmed,
-    }.get(status, counts.customers)
+    total = _by_status(counts)[status] if status else counts.customers
     version = ListVersion(
         partner_id=counts.partner_id,
         status=status,

@@ -125,12 +125,16 @@ class CustomerPaginator(Paginator):
         if anchor is not None:
             position, row = anchor
             ids = ordered.filter(anchors.at_or_after(row)).values("pk")[bottom - position : top - position]
-        elif bottom > self.count - top:
-            ids = ordered.reverse().values("pk")[self.count - top : self.count - bottom]
         else:
-            ids = ordered.values("pk")[bottom:top]
+            ids = self._from_nearer_end(ordered.values("pk"), bottom, top)
         rows = Customer.objects.filter(pk__in=ids).only(*self.ROW_FIELDS)
         return rows.order_by("company_name", "id") if connection.vendor == "postgresql" else rows.order_by()
+
+    def _from_nearer_end(self, ordered, bottom: int, top: int):
+        """Rows `bottom` to `top` of the ordered list, read from whichever end skips fewer (either order)."""
+        if bottom > self.count - top:
+            return ordered.reverse()[self.count - top : self.count - bottom]
+        return ordered[bottom:top]
 
     def _anchor(self, ordered, bottom: int, top: int) -> tuple[int, tuple[str, int]] | None:
         """The page anchor a page at least `anchors.EVERY` rows from both ends starts from.
@@ -144,10 +148,7 @@ class CustomerPaginator(Paginator):
         row = anchors.anchor_get(version=self.version, position=position)
         if row is None:
             row_at = ordered.values_list("company_name", "pk")
-            if position < self.count - position:
-                found = list(row_at[position : position + 1])
-            else:
-                found = list(row_at.reverse()[self.count - 1 - position : self.count - position])
+            found = list(self._from_nearer_end(row_at, position, position + 1))
             if not found:  # The list shrank since it was counted.
                 return None
             row = found[0]
