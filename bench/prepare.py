@@ -68,7 +68,7 @@ def explain_plans(*, user, search: str, deep_page: int, per_page: int) -> dict:
     def rows(page=1, **kwargs):
         # What the list view runs: CustomerPaginator.rows (the page's ids as a subquery; a deep
         # page without a search from its page anchor, found here if not kept yet).
-        from customers.views import CustomerPaginator
+        from customers.pagination import CustomerPaginator
 
         paginator = CustomerPaginator.of_list(
             customer_list(user=user, **kwargs),

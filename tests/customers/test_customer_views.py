@@ -10,8 +10,8 @@ from django.urls import reverse
 
 from agreements.models import Confirmation, ConfirmationChannel
 from customers.models import Customer
+from customers.pagination import CustomerPaginator
 from customers.selectors import customer_list
-from customers.views import CustomerPaginator
 from portal.pagination import PER_PAGE
 from tests.factories import ConfirmationFactory, CustomerFactory, UserFactory, confirmed_customer
 

@@ -17,9 +17,9 @@ from django.urls import reverse
 
 from customers import anchors
 from customers.models import AgreementStatus, Customer, CustomerListAnchor, PartnerCustomerCount
+from customers.pagination import CustomerPaginator
 from customers.selectors import customer_list, customer_list_state
 from customers.triggers import drop_triggers, installed_triggers, trigger_definitions
-from customers.views import CustomerPaginator
 from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
