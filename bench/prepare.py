@@ -3,9 +3,10 @@
     python -m bench.prepare --out bench/.data/config.json [--search Harbor] ...
 
 Runs with the benchmark's environment (DATABASE_URL etc.), reads only, except
-for the API token it creates through `create_api_token` (PRODUCT §7) and the page
+for the API token it creates through `create_api_token` (PRODUCT §7), the page
 anchor of the deep page, which explaining its query finds and keeps, as the first
-view of that page would.
+view of that page would, and the remembered search, which the first view of the
+search keeps before its remembered page is explained.
 """
 
 import argparse
@@ -75,7 +76,7 @@ def explain_plans(*, user, search: str, deep_page: int, per_page: int) -> dict:
             per_page,
             user=user,
             status=kwargs.get("status", ""),
-            searched=bool(kwargs.get("q")),
+            search=kwargs.get("q", ""),
         )
         bottom = (page - 1) * per_page
         return paginator.rows(bottom, bottom + per_page)
@@ -83,8 +84,17 @@ def explain_plans(*, user, search: str, deep_page: int, per_page: int) -> dict:
     def count(**kwargs):
         return _Count(customer_list(user=user, **kwargs).select_related(None).order_by())
 
+    def remembered_rows(q):
+        # The search's first view (page 1) remembers it: the next view starts from its first match.
+        from customers.pagination import CustomerPaginator
+
+        searched = customer_list(user=user, q=q)
+        CustomerPaginator.of_list(searched, per_page, user=user, status="", search=q).page(1)
+        return rows(q=q)
+
     cases = {
         "search_rows": rows(q=search),
+        "search_rows_remembered": remembered_rows(search),
         "search_count": count(q=search),
         "company_name_icontains": Customer.objects.filter(company_name__icontains=search).only("id"),
         "page1_rows": rows(),
@@ -136,6 +146,9 @@ def main(argv=None) -> int:
     last_page = max(1, -(-total // args.per_page))
     deep_page = min(args.deep_page, max(1, last_page // 2))
     tenant_ids = [str(t) for t in mine.values_list("tenant_id", flat=True).iterator(chunk_size=5000)]
+    # Words of the names, for searches not made before (list_search_first): each in many cases.
+    names = mine.order_by("pk").values_list("company_name", flat=True)[:2000]
+    search_words = sorted({w for name in names for w in name.split() if w.isalpha() and len(w) >= 6})
     confirmed = [
         str(t)
         for t in mine.filter(current_confirmation__isnull=False)
@@ -155,6 +168,7 @@ def main(argv=None) -> int:
         "token": token,
         "token_error": token_error,
         "search": args.search,
+        "search_words": search_words,
         "deep_page": deep_page,
         "last_page": last_page,
         "customers": total,

@@ -8,16 +8,20 @@ The first request that needs an anchor finds it (that one OFFSET) and keeps it f
 version of the list it was found in. The count triggers move the version with every
 write that changes which rows the list holds or their order (customers/triggers.py),
 so an anchor is only ever used in the state of the list it describes.
+
+A search is remembered the same way (CustomerListSearch): its total and its first match,
+kept for the version of the list it was made in, so that the same search again counts
+nothing and starts its pages from its first match, not from the top of the list.
 """
 
 import logging
 from dataclasses import dataclass
 
 from django.db import DatabaseError, transaction
-from django.db.models import F, Field, Func, Value
+from django.db.models import F, Field, Func, Subquery, Value
 from django.db.models.lookups import GreaterThanOrEqual
 
-from customers.models import CustomerListAnchor
+from customers.models import CustomerListAnchor, CustomerListSearch
 
 logger = logging.getLogger(__name__)
 
@@ -25,10 +29,17 @@ logger = logging.getLogger(__name__)
 # 100,000 customers has at most 100 anchors per status.
 EVERY = 1000
 
+# Searches remembered per partner: a search made once keeps its row until this many newer
+# ones push it out, or a write moves the list to its next version.
+SEARCHES_KEPT = 100
+
 
 @dataclass(frozen=True)
 class ListVersion:
-    """One state of a partner's unsearched customer list, whole ("") or of one status."""
+    """One state of a partner's customer list, whole ("") or of one status.
+
+    Its rows, their order and what a search matches: the versions move with each.
+    """
 
     partner_id: int
     status: str
@@ -36,12 +47,18 @@ class ListVersion:
     status_version: int
 
     def anchors(self):
-        return CustomerListAnchor.objects.filter(
-            partner_id=self.partner_id,
-            status=self.status,
-            list_version=self.list_version,
-            status_version=self.status_version,
-        )
+        return CustomerListAnchor.objects.filter(**self._fields())
+
+    def searches(self):
+        return CustomerListSearch.objects.filter(**self._fields())
+
+    def _fields(self) -> dict:
+        return {
+            "partner_id": self.partner_id,
+            "status": self.status,
+            "list_version": self.list_version,
+            "status_version": self.status_version,
+        }
 
 
 def anchor_get(*, version: ListVersion, position: int) -> tuple[str, int] | None:
@@ -79,6 +96,53 @@ def anchor_keep(*, version: ListVersion, position: int, row: tuple[str, int]) ->
             )
     except DatabaseError:
         logger.warning("Customer list anchor %s of %s not kept", position, version, exc_info=True)
+
+
+def search_rememberable(search: str) -> bool:
+    """Whether a search text can be remembered: longer ones match nothing a column holds."""
+    max_length = CustomerListSearch._meta.get_field("search").max_length
+    # PostgreSQL refuses a NUL byte in a statement (R14); no name holds one.
+    return 0 < len(search) <= max_length and "\x00" not in search
+
+
+def search_get(*, version: ListVersion, search: str) -> CustomerListSearch | None:
+    """This search as remembered for this version of the list, if it was made before."""
+    rows = list(version.searches().filter(search=search)[:1])
+    return rows[0] if rows else None
+
+
+def search_keep(*, version: ListVersion, search: str, total: int, first: tuple[str, int] | None) -> None:
+    """Remember a search's total (and its first match, once known) for this version of the list.
+
+    Drops the partner's searches of earlier versions of this list, and all but its
+    `SEARCHES_KEPT` newest. Like an anchor, a search that cannot be kept is logged and
+    the page shown all the same.
+    """
+    company_name, customer_id = first if first is not None else ("", None)
+    row = CustomerListSearch(
+        **version._fields(), search=search, total=total, company_name=company_name, customer_id=customer_id
+    )
+    searches = CustomerListSearch.objects.filter(partner_id=version.partner_id)
+    try:
+        with transaction.atomic():
+            searches.filter(status=version.status).exclude(
+                list_version=version.list_version, status_version=version.status_version
+            ).delete()
+            if first is None:
+                # Two requests may make the same search at once: the second one's insert is a no-op.
+                CustomerListSearch.objects.bulk_create([row], ignore_conflicts=True)
+            else:
+                # Page 1 of a search remembered from a later page: its first match is now known.
+                CustomerListSearch.objects.bulk_create(
+                    [row],
+                    update_conflicts=True,
+                    unique_fields=["partner", "status", "search", "list_version", "status_version"],
+                    update_fields=["company_name", "customer_id"],
+                )
+            oldest_kept = searches.order_by("-pk").values("pk")[SEARCHES_KEPT - 1 : SEARCHES_KEPT]
+            searches.filter(pk__lt=Subquery(oldest_kept)).delete()
+    except DatabaseError:
+        logger.warning("Customer search %r of %s not kept", search, version, exc_info=True)
 
 
 class _Row(Func):

@@ -19,7 +19,13 @@ def ensure_customer_count_triggers(sender, using, plan=None, **kwargs):
 
     connection = connections[using]
     tables = connection.introspection.table_names()
-    # The triggers write 0008's versions and clear 0009's anchors: not before both exist.
-    needed = {"customers_customer", "customers_partnercustomercount", "customers_customerlistanchor"}
+    # The triggers write 0008's versions and clear 0009's anchors and 0010's searches: not
+    # before all exist.
+    needed = {
+        "customers_customer",
+        "customers_partnercustomercount",
+        "customers_customerlistanchor",
+        "customers_customerlistsearch",
+    }
     if needed <= set(tables):
         ensure_triggers(connection)

@@ -183,11 +183,13 @@ class PartnerCustomerCount(models.Model):
     )
     customers = models.IntegerField(_("customers"), default=0)
     confirmed = models.IntegerField(_("confirmed customers"), default=0)
-    # Moved by every change of which rows the partner's list holds or of their name order
-    # (an insert, a delete, a move to another partner, a new company name) ...
+    # Moved by every change of which rows the partner's list holds, of their name order or
+    # of what a search matches (an insert, a delete, a move to another partner, a new
+    # company name, domain or tenant ID) ...
     list_version = models.BigIntegerField(_("list version"), default=0, db_default=0)
     # ... and by every change of a customer's Confirmed/Required status: a page anchor
-    # (CustomerListAnchor) belongs to one pair of them, so no write leaves an anchor in use.
+    # (CustomerListAnchor) and a remembered search (CustomerListSearch) belong to one pair
+    # of them, so no write leaves one in use.
     status_version = models.BigIntegerField(_("status version"), default=0, db_default=0)
 
     class Meta:
@@ -238,3 +240,52 @@ class CustomerListAnchor(models.Model):
 
     def __str__(self):
         return f"{self.partner_id} {self.status or '*'} #{self.position}: {self.company_name}"
+
+
+class CustomerListSearch(models.Model):
+    """A search of a partner's customer list, remembered for one version of the list.
+
+    How many customers the search matched, and the first of them in the list's order:
+    the same search again (its next page, the page reloaded, a colleague's) reads its total
+    here instead of counting every match, and its pages start from its first match instead
+    of walking every name before it (issue 6). Kept for the versions it was made in
+    (PartnerCustomerCount), which move with every write that changes what a search
+    matches; the next search after such a write counts again.
+    """
+
+    # Indexed by the unique constraint below, which starts with it.
+    partner = models.ForeignKey(
+        "accounts.Partner",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    # "" for the whole list, or the agreement status it is filtered by.
+    status = models.CharField(_("agreement status"), max_length=16, blank=True)
+    # As typed, trimmed: the databases fold case differently, so no folding here.
+    search = models.CharField(_("search text"), max_length=200)
+    list_version = models.BigIntegerField(_("list version"))
+    status_version = models.BigIntegerField(_("status version"))
+    total = models.PositiveIntegerField(_("matches"))
+    # The first match's name and id: both empty until page 1 was read, or when nothing matched.
+    company_name = models.CharField(_("company name"), max_length=200, blank=True)
+    customer_id = models.BigIntegerField(_("customer ID"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("remembered customer search")
+        verbose_name_plural = _("remembered customer searches")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "status", "search", "list_version", "status_version"],
+                name="customer_list_search_once",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.partner_id} {self.status or '*'} {self.search!r}: {self.total}"
+
+    @property
+    def first(self) -> tuple[str, int] | None:
+        """The first match's place in the list's order (company name, id), if known."""
+        return None if self.customer_id is None else (self.company_name, self.customer_id)

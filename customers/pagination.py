@@ -1,4 +1,5 @@
-"""The customer list's paginator: kept totals, pages read through the index, page anchors (issue 6)."""
+"""The customer list's paginator: kept totals, pages read through the index, page anchors and
+remembered searches (issue 6)."""
 
 from django.core.paginator import Paginator
 from django.db import connection
@@ -7,8 +8,8 @@ from django.db.models.functions import Concat
 from django.utils.functional import cached_property
 
 from customers import anchors
-from customers.models import Customer
-from customers.selectors import customer_count, customer_list_state
+from customers.models import Customer, CustomerListSearch
+from customers.selectors import customer_list_state
 
 
 class CustomerPaginator(Paginator):
@@ -18,7 +19,9 @@ class CustomerPaginator(Paginator):
     alone, however deep the page (OFFSET skips index entries, not joined rows), as a
     subquery of the one query that reads that page's rows with the columns a row shows.
     Without a search, a page far from both ends starts from its page anchor
-    (customers.anchors) and skips fewer than `anchors.EVERY` entries.
+    (customers.anchors) and skips fewer than `anchors.EVERY` entries. A search is
+    remembered for the version of the list it was made in: made again, its total is
+    read, not counted, and its pages start from its first match.
     """
 
     ROW_FIELDS = ("id", "tenant_id", "company_name", "domain", "current_confirmation_id")
@@ -26,38 +29,64 @@ class CustomerPaginator(Paginator):
     # A search matching at most this share of the unsearched list sorts its matches on PostgreSQL.
     FEW_MATCHES = 0.2
 
-    def __init__(self, *args, known_count=None, unsearched_count=None, version=None, **kwargs):
+    def __init__(
+        self, *args, known_count=None, unsearched_count=None, version=None, search: str = "", **kwargs
+    ):
         super().__init__(*args, **kwargs)
         self.known_count = known_count
-        # A callable: only a search on PostgreSQL asks for it.
+        # How many the list holds without the search (a search on PostgreSQL asks).
         self.unsearched_count = unsearched_count
-        # Which state of the unsearched list this is: its deep pages start from page anchors.
+        # Which state of the list this is: the unsearched list's deep pages start from page
+        # anchors, and a search is remembered for it.
         self.version = version
+        # The search text as the list searched for it (trimmed), or "".
+        self.search = search
 
     @classmethod
-    def of_list(cls, object_list, per_page, *, user, status: str, searched: bool) -> "CustomerPaginator":
-        """The customer list's paginator: without a search, the kept count and the page anchors."""
-        if searched:
-            return cls(
-                object_list, per_page, unsearched_count=lambda: customer_count(user=user, status=status)
-            )
+    def of_list(cls, object_list, per_page, *, user, status: str, search: str = "") -> "CustomerPaginator":
+        """The customer list's paginator: the kept count, the page anchors, the remembered searches."""
         count, version = customer_list_state(user=user, status=status)
+        if search:
+            return cls(object_list, per_page, unsearched_count=count, version=version, search=search)
         return cls(object_list, per_page, known_count=count, version=version)
 
     @cached_property
     def count(self):
         if self.known_count is not None:
             return self.known_count
+        if self.remembered is not None:
+            return self.remembered.total
         return self.object_list.select_related(None).order_by().count()
+
+    @property
+    def _remembers(self) -> bool:
+        return bool(self.search) and self.version is not None and anchors.search_rememberable(self.search)
+
+    @cached_property
+    def remembered(self) -> CustomerListSearch | None:
+        """This search as made before in this version of the list, if it was."""
+        if not self._remembers:
+            return None
+        return anchors.search_get(version=self.version, search=self.search)
+
+    def _sorts_matches(self, *, from_first: bool) -> bool:
+        """Whether PostgreSQL should fetch a search's matches by the trigram indexes and sort them.
+
+        The alternative is to walk the name index and filter every entry until a page is
+        full. From the top of the list the walk first passes every name before the first
+        match, so a search matching a small share of the list sorts. From a remembered
+        first match, a page's walk reads about per_page × unsearched / total entries (the
+        matches spread evenly, at worst) against the sort's `total`: the fewer is taken.
+        """
+        if connection.vendor != "postgresql" or self.known_count is not None or self.unsearched_count is None:
+            return False
+        if from_first:
+            return self.count * self.count <= self.per_page * self.unsearched_count
+        return self.count <= self.unsearched_count * self.FEW_MATCHES
 
     def _ids_in_order(self):
         queryset = self.object_list.select_related(None)
-        if (
-            connection.vendor == "postgresql"
-            and self.known_count is None
-            and self.unsearched_count is not None
-            and self.count <= self.unsearched_count() * self.FEW_MATCHES
-        ):
+        if self._sorts_matches(from_first=False):
             # A search the trigram indexes serve. PostgreSQL expects the matches spread evenly
             # and walks the name index filtering every entry until it has a page (51 ms for a
             # name 45 % down the list); fetching the matches by the trigram indexes and sorting
@@ -75,12 +104,23 @@ class CustomerPaginator(Paginator):
         if connection.vendor != "postgresql":
             # Its collation is BINARY, UTF-8 bytes: code point order, which is Python's.
             rows = sorted(rows, key=lambda row: (row.company_name, row.pk))
-        return self._get_page(list(rows), number, self)
+        rows = list(rows)
+        self._remember(number, rows)
+        return self._get_page(rows, number, self)
+
+    def _remember(self, number: int, rows: list) -> None:
+        """Remember a search not made before in this version, and its first match once page 1 shows it."""
+        if not self._remembers:
+            return
+        first = (rows[0].company_name, rows[0].pk) if number == 1 and rows else None
+        if self.remembered is None or (first is not None and self.remembered.first is None):
+            anchors.search_keep(version=self.version, search=self.search, total=self.count, first=first)
 
     def rows(self, bottom: int, top: int):
         """One query: the page's ids (a subquery the index serves), then only those rows.
 
-        A page far from both ends of an unsearched list starts from its page anchor. Any
+        A page of a remembered search starts from its first match. A page far from both
+        ends of an unsearched list starts from its page anchor. Any
         other page in the second half is counted from the end, reading the index backwards:
         the OFFSET skips at most half the list, and the last page skips nothing. Those
         pages rely on the total: a customer added between the count and this query
@@ -89,6 +129,12 @@ class CustomerPaginator(Paginator):
         In name order on PostgreSQL; unordered on SQLite, which for that ORDER BY would
         walk the name index filtering id IN (…) (~20× slower).
         """
+        first = self.remembered.first if self.remembered is not None else None
+        if first is not None and bottom <= self.count - top and not self._sorts_matches(from_first=True):
+            # A remembered search: from its first match, skipping only matches. In the
+            # list's order, which the name index serves from there (both databases).
+            ids = self.object_list.select_related(None).filter(anchors.at_or_after(first))
+            return self._rows_of(ids.values("pk")[bottom:top])
         ordered = self._ids_in_order()
         anchor = self._anchor(ordered, bottom, top)
         if anchor is not None:
@@ -96,6 +142,9 @@ class CustomerPaginator(Paginator):
             ids = ordered.filter(anchors.at_or_after(row)).values("pk")[bottom - position : top - position]
         else:
             ids = self._from_nearer_end(ordered.values("pk"), bottom, top)
+        return self._rows_of(ids)
+
+    def _rows_of(self, ids):
         rows = Customer.objects.filter(pk__in=ids).only(*self.ROW_FIELDS)
         return rows.order_by("company_name", "id") if connection.vendor == "postgresql" else rows.order_by()
 
@@ -111,7 +160,8 @@ class CustomerPaginator(Paginator):
         Kept ones are read (one indexed row); a missing one is found once, from the nearer
         end of the list, and kept for the next request of this version of the list.
         """
-        if self.version is None or min(bottom, self.count - top) < anchors.EVERY:
+        # Anchors are places in the unsearched list; a search's rows are others.
+        if self.search or self.version is None or min(bottom, self.count - top) < anchors.EVERY:
             return None
         position = bottom - bottom % anchors.EVERY
         row = anchors.anchor_get(version=self.version, position=position)

@@ -69,11 +69,6 @@ def _by_status(counts: PartnerCustomerCount | None) -> dict[str, int]:
     return {AgreementStatus.CONFIRMED: confirmed, AgreementStatus.REQUIRED: total - confirmed}
 
 
-def customer_count(*, user, status: str = "") -> int:
-    """How many customers `customer_list(user=user, status=status)` holds, without a search."""
-    return customer_list_state(user=user, status=status)[0]
-
-
 def customer_list_state(*, user, status: str = "") -> tuple[int, ListVersion | None]:
     """How many customers the unsearched list holds, and which version of it that is.
 

@@ -1,15 +1,16 @@
-"""The triggers that keep PartnerCustomerCount, and those that guard the list's page anchors (issue 6).
+"""The triggers that keep PartnerCustomerCount, and those that guard what the list keeps (issue 6).
 
 An insert or delete moves the partner's `customers` (and `confirmed` when the
 customer has a current confirmation); a change of partner moves the old and the new
 partner's rows, a change of Confirmed/Required status the partner's `confirmed`.
-They also move the versions the customer list's page anchors belong to
-(CustomerListAnchor): `list_version` when rows enter or leave a partner's list or
-change name or id (its order), `status_version` when a status changes. The versions
-only grow while anchors of them exist: a recount or a TRUNCATE of the customers bumps
-them instead of deleting the row, and triggers on the count table drop a partner's
-anchors when its row is deleted or its versions are set back (a fixture, a restore), so
-no anchor of an earlier state can come back into use.
+They also move the versions the customer list's page anchors (CustomerListAnchor) and
+remembered searches (CustomerListSearch) belong to: `list_version` when rows enter or
+leave a partner's list or change name or id (its order), domain or tenant ID (what a
+search matches), `status_version` when a status changes. The versions only grow while
+anything kept for them exists: a recount or a TRUNCATE of the customers bumps them
+instead of deleting the row, and triggers on the count table drop a partner's anchors
+and searches when its row is deleted or its versions are set back (a fixture, a
+restore), so nothing kept for an earlier state can come back into use.
 
 They fire for every write of the table, whatever made it (services, bulk seed,
 admin, fixtures), so the counts cannot drift — as long as the triggers exist. On
@@ -27,6 +28,7 @@ from django.db import transaction
 
 TABLE = "customers_partnercustomercount"
 ANCHORS = "customers_customerlistanchor"
+SEARCHES = "customers_customerlistsearch"
 
 # Recount from the rows, for a database whose triggers were missing for a while. Every row
 # stays and its versions move: the rows may have changed while nothing counted them.
@@ -80,20 +82,24 @@ SQLITE = {
                 status_version = status_version + 1
             WHERE partner_id = NEW.partner_id;
         END""",
-    # A new name, or a new id (the order's tie-break), moves the row within the list.
+    # A new name, or a new id (the order's tie-break), moves the row within the list; a new
+    # name, domain or tenant ID changes which searches match it.
     "customer_list_rename": f"""
-        CREATE TRIGGER customer_list_rename AFTER UPDATE OF company_name, id ON customers_customer
+        CREATE TRIGGER customer_list_rename
+        AFTER UPDATE OF company_name, domain, tenant_id, id ON customers_customer
         WHEN OLD.partner_id IS NEW.partner_id
-            AND (OLD.company_name IS NOT NEW.company_name OR OLD.id IS NOT NEW.id)
+            AND (OLD.company_name IS NOT NEW.company_name OR OLD.domain IS NOT NEW.domain
+                 OR OLD.tenant_id IS NOT NEW.tenant_id OR OLD.id IS NOT NEW.id)
         BEGIN
             UPDATE {TABLE} SET list_version = list_version + 1 WHERE partner_id = NEW.partner_id;
         END""",
-    # Versions only grow while anchors of them exist: a count row deleted or set back (a
-    # fixture, a restore) takes its partner's anchors with it.
+    # Versions only grow while anything kept for them exists: a count row deleted or set back
+    # (a fixture, a restore) takes its partner's anchors and searches with it.
     "customer_list_anchors_drop": f"""
         CREATE TRIGGER customer_list_anchors_drop AFTER DELETE ON {TABLE}
         BEGIN
             DELETE FROM {ANCHORS} WHERE partner_id = OLD.partner_id;
+            DELETE FROM {SEARCHES} WHERE partner_id = OLD.partner_id;
         END""",
     "customer_list_anchors_rewind": f"""
         CREATE TRIGGER customer_list_anchors_rewind
@@ -102,6 +108,7 @@ SQLITE = {
             OR NEW.list_version < OLD.list_version OR NEW.status_version < OLD.status_version
         BEGIN
             DELETE FROM {ANCHORS} WHERE partner_id IN (OLD.partner_id, NEW.partner_id);
+            DELETE FROM {SEARCHES} WHERE partner_id IN (OLD.partner_id, NEW.partner_id);
         END""",
 }
 
@@ -115,7 +122,9 @@ POSTGRESQL_FUNCTION = f"""
                 status_version = status_version
                     + ((OLD.current_confirmation_id IS NULL) <> (NEW.current_confirmation_id IS NULL))::int,
                 list_version = list_version
-                    + (OLD.company_name IS DISTINCT FROM NEW.company_name OR OLD.id <> NEW.id)::int
+                    + (OLD.company_name IS DISTINCT FROM NEW.company_name
+                       OR OLD.domain IS DISTINCT FROM NEW.domain
+                       OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id OR OLD.id <> NEW.id)::int
             WHERE partner_id = NEW.partner_id;
             RETURN NULL;
         END IF;
@@ -146,17 +155,20 @@ POSTGRESQL_TRUNCATE_FUNCTION = f"""
     END
     $$"""
 
-# Versions only grow while anchors of them exist: a count row deleted, truncated or set
-# back (a fixture, a restore) takes its partner's anchors with it.
+# Versions only grow while anything kept for them exists: a count row deleted, truncated or
+# set back (a fixture, a restore) takes its partner's anchors and searches with it.
 POSTGRESQL_ANCHORS_FUNCTION = f"""
     CREATE OR REPLACE FUNCTION customer_list_anchors_drop() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         IF TG_OP = 'TRUNCATE' THEN
             DELETE FROM {ANCHORS};
+            DELETE FROM {SEARCHES};
         ELSIF TG_OP = 'DELETE' THEN
             DELETE FROM {ANCHORS} WHERE partner_id = OLD.partner_id;
+            DELETE FROM {SEARCHES} WHERE partner_id = OLD.partner_id;
         ELSE
             DELETE FROM {ANCHORS} WHERE partner_id IN (OLD.partner_id, NEW.partner_id);
+            DELETE FROM {SEARCHES} WHERE partner_id IN (OLD.partner_id, NEW.partner_id);
         END IF;
         RETURN NULL;
     END
@@ -171,11 +183,13 @@ POSTGRESQL = {
         FOR EACH ROW EXECUTE FUNCTION customer_count_change()""",
     "customer_count_update": """
         CREATE TRIGGER customer_count_update
-        AFTER UPDATE OF partner_id, current_confirmation_id, company_name, id
+        AFTER UPDATE OF partner_id, current_confirmation_id, company_name, domain, tenant_id, id
         ON customers_customer FOR EACH ROW
         WHEN (OLD.partner_id IS DISTINCT FROM NEW.partner_id
               OR (OLD.current_confirmation_id IS NULL) <> (NEW.current_confirmation_id IS NULL)
               OR OLD.company_name IS DISTINCT FROM NEW.company_name
+              OR OLD.domain IS DISTINCT FROM NEW.domain
+              OR OLD.tenant_id IS DISTINCT FROM NEW.tenant_id
               OR OLD.id <> NEW.id)
         EXECUTE FUNCTION customer_count_change()""",
     "customer_list_anchors_drop": f"""

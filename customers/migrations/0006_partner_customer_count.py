@@ -50,8 +50,8 @@ class Migration(migrations.Migration):
                 "verbose_name_plural": "partner customer counts",
             },
         ),
-        # The triggers are created by 0009: their one definition (customers/triggers.py) now
-        # writes the versions 0008 adds and clears the anchors 0009 adds. post_migrate recreates them whenever a later
-        # migration has dropped them (SQLite).
+        # The triggers are created by 0010: their one definition (customers/triggers.py) now
+        # writes the versions 0008 adds and clears what 0009 and 0010 keep. post_migrate
+        # recreates them whenever a later migration has dropped them (SQLite).
         migrations.RunPython(migrations.RunPython.noop, drop_triggers, elidable=False),
     ]

@@ -3,19 +3,11 @@
 A deep page of the list skipped every row before it (page 2,000 of 100,000
 customers: 50,000 index entries); it now starts from the nearest anchor before it,
 kept for the version of the list it was found in (0008). customers/anchors.py. The
-triggers, dropped by 0008, are created here.
+triggers, dropped by 0008, are created by 0010.
 """
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-
-def create_triggers(apps, schema_editor):
-    # Their one definition (customers/triggers.py) writes 0008's versions and clears this
-    # table's anchors; created, every partner is recounted.
-    from customers.triggers import ensure_triggers
-
-    ensure_triggers(schema_editor.connection)
 
 
 def drop_triggers(apps, schema_editor):
@@ -64,5 +56,7 @@ class Migration(migrations.Migration):
                 ],
             },
         ),
-        migrations.RunPython(create_triggers, drop_triggers, elidable=False),
+        # 0010 creates the triggers: their one definition (customers/triggers.py) also clears
+        # 0010's remembered searches, whose table does not exist yet.
+        migrations.RunPython(migrations.RunPython.noop, drop_triggers, elidable=False),
     ]

@@ -57,7 +57,7 @@ def expected_ids(partner, status=""):
 def paged_ids(user, status=""):
     """Every page of the user's list, as the list view pages it, in page order."""
     paginator = CustomerPaginator.of_list(
-        customer_list(user=user, status=status), PER_PAGE, user=user, status=status, searched=False
+        customer_list(user=user, status=status), PER_PAGE, user=user, status=status
     )
     return [[c.pk for c in paginator.page(n).object_list] for n in paginator.page_range]
 
@@ -280,7 +280,7 @@ def test_r14_a_list_that_shrank_since_it_was_counted_still_shows_a_page(
 ):
     CustomerFactory.create_batch(40, partner=partner)
     paginator = CustomerPaginator.of_list(
-        customer_list(user=admin_agent), PER_PAGE, user=admin_agent, status="", searched=False
+        customer_list(user=admin_agent), PER_PAGE, user=admin_agent, status=""
     )
     assert paginator.count == 40
     Customer.objects.filter(pk__in=expected_ids(partner)[10:]).delete()

@@ -1,0 +1,320 @@
+"""Remembered searches of the customer list (issue 6, F4): a search made again counts nothing, never stale.
+
+A search is remembered per partner, status filter, search text and version of the list:
+its total, and its first match once page 1 has shown it. The count triggers move the
+version with every write that changes what a search matches. Each test here pages
+through searches and compares every page with the matches read straight from the table.
+"""
+
+import io
+import logging
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from customers import anchors
+from customers.models import AgreementStatus, Customer, CustomerListSearch, PartnerCustomerCount
+from customers.pagination import CustomerPaginator
+from customers.selectors import customer_list, customer_list_state, customer_search_condition
+from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
+
+pytestmark = pytest.mark.django_db
+
+PER_PAGE = 3
+STATUSES = ["", AgreementStatus.CONFIRMED, AgreementStatus.REQUIRED]
+
+
+@pytest.fixture(autouse=True)
+def every_five_rows(monkeypatch):
+    """Page anchors of the unsearched list every five rows: a search's pages must never use them."""
+    monkeypatch.setattr(anchors, "EVERY", 5)
+
+
+def make_list(partner, count=40):
+    """`count` customers, every third one Confirmed: "Blue" names in a run, "zq" domains spread."""
+    customers = []
+    for number in range(count):
+        colour = "Blue" if count // 4 <= number < count // 2 else "Red"
+        fields = {
+            "partner": partner,
+            "company_name": f"{colour} {number % (count - 4):03d}",  # some names twice: ties by id
+            "domain": f"{'zq' if number % 4 == 0 else 'd'}{number}x{uuid.uuid4().hex[:8]}.onmicrosoft.com",
+        }
+        customers.append(confirmed_customer(**fields) if number % 3 == 0 else CustomerFactory(**fields))
+    return customers
+
+
+def expected_ids(partner, search, status=""):
+    return list(
+        Customer.objects.filter(partner=partner)
+        .filter(customer_search_condition(search))
+        .with_status(status)
+        .order_by("company_name", "id")
+        .values_list("pk", flat=True)
+    )
+
+
+def paginator(user, search, status=""):
+    """The list view's paginator for this search (a new one per request, as the view makes)."""
+    search = search.strip()
+    return CustomerPaginator.of_list(
+        customer_list(user=user, q=search, status=status), PER_PAGE, user=user, status=status, search=search
+    )
+
+
+def paged_ids(user, search, status="", order=None):
+    """Every page of the search, each read as its own request, in page order."""
+    numbers = list(paginator(user, search, status).page_range)
+    pages = {}
+    for number in order or numbers:
+        pages[number] = [c.pk for c in paginator(user, search, status).page(number).object_list]
+    return [pages[number] for number in numbers]
+
+
+def assert_pages_show_the_matches_in_name_order(user, partner, search, status=""):
+    expected = expected_ids(partner, search, status)
+    assert paginator(user, search, status).count == len(expected)
+    chunks = [expected[i : i + PER_PAGE] for i in range(0, len(expected), PER_PAGE)] or [[]]
+    assert paged_ids(user, search, status) == chunks
+
+
+def remembered(partner, search, status=""):
+    return CustomerListSearch.objects.get(partner=partner, search=search, status=status)
+
+
+@pytest.mark.parametrize("status", STATUSES)
+@pytest.mark.parametrize("search", ["Blue", "Red", "zq", "blue 01", "nothing like it"])
+def test_f4_every_page_of_a_remembered_search_shows_its_matches_in_name_order(
+    admin_agent, partner, status, search
+):
+    make_list(partner)
+    unsearched = expected_ids(partner, "", status)
+    assert paged_ids(admin_agent, "", status) == [unsearched[i : i + 3] for i in range(0, len(unsearched), 3)]
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, search, status)
+    kept = remembered(partner, search, status)
+    expected = expected_ids(partner, search, status)
+    assert kept.total == len(expected)
+    assert kept.customer_id == (expected[0] if expected else None)
+    # Paged again, from what was remembered: the same pages; the unsearched list's are its own.
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, search, status)
+    assert paged_ids(admin_agent, "", status) == [unsearched[i : i + 3] for i in range(0, len(unsearched), 3)]
+
+
+def test_f4_a_search_remembered_from_a_later_page_learns_its_first_match_on_page_one(admin_agent, partner):
+    make_list(partner)
+    expected = expected_ids(partner, "Blue")
+    assert paged_ids(admin_agent, "Blue", order=[3, 2, 1, 4]) == [
+        expected[i : i + 3] for i in range(0, 12, 3)
+    ]
+    kept = remembered(partner, "Blue")
+    assert (kept.total, kept.first) == (10, (Customer.objects.get(pk=expected[0]).company_name, expected[0]))
+    assert CustomerListSearch.objects.count() == 1
+
+
+def test_f4_a_tenant_id_search_is_remembered_like_any_other(admin_agent, partner):
+    customers = make_list(partner)
+    tenant = str(customers[7].tenant_id)
+    assert paged_ids(admin_agent, tenant) == [[customers[7].pk]]
+    assert remembered(partner, tenant).first == (customers[7].company_name, customers[7].pk)
+    assert paged_ids(admin_agent, tenant) == [[customers[7].pk]]
+
+
+def test_f4_the_same_search_again_counts_nothing_and_starts_from_its_first_match(
+    client, django_assert_num_queries, admin_agent, partner
+):
+    CustomerFactory.create_batch(10, partner=partner)
+    CustomerFactory.create_batch(60, partner=partner, company_name="Findme")
+    client.force_login(admin_agent)
+    with CaptureQueriesContext(connection) as unsearched:
+        client.get(reverse("customers:list"))
+    page1_queries = len(unsearched)  # before the next request resets the log
+    first = client.get(reverse("customers:list"), {"q": "findme"})
+    # One query more than the unsearched page 1: the remembered search.
+    with django_assert_num_queries(page1_queries + 1) as again:
+        response = client.get(reverse("customers:list"), {"q": "findme"})
+    assert response.context["paginator"].count == first.context["paginator"].count == 60
+    assert [c.pk for c in response.context["customers"]] == [c.pk for c in first.context["customers"]]
+    assert [c.pk for c in response.context["customers"]] == expected_ids(partner, "findme")[:25]
+    sql = [query["sql"] for query in again.captured_queries]
+    assert not [s for s in sql if "COUNT(" in s.upper()]
+    assert "OFFSET" not in sql[-1] and ") >= (" in sql[-1]
+
+
+def test_f4_a_search_trimmed_is_the_same_search(client, admin_agent, partner):
+    make_list(partner)
+    client.force_login(admin_agent)
+    client.get(reverse("customers:list"), {"q": "  Blue "})
+    assert list(CustomerListSearch.objects.values_list("search", flat=True)) == ["Blue"]
+    response = client.get(reverse("customers:list"), {"q": "Blue"})
+    assert response.context["paginator"].count == 10
+    assert CustomerListSearch.objects.count() == 1
+
+
+def test_f4_searches_differing_in_case_are_remembered_apart_and_both_right(admin_agent, partner):
+    """The databases fold case differently (SQLite only ASCII): the text is kept as typed."""
+    make_list(partner)
+    for search in ("Blue", "BLUE", "blue"):
+        assert_pages_show_the_matches_in_name_order(admin_agent, partner, search)
+    assert sorted(CustomerListSearch.objects.values_list("search", flat=True)) == ["BLUE", "Blue", "blue"]
+
+
+def _rename_one_to_match(customers, partner):
+    Customer.objects.filter(pk=customers[0].pk).update(company_name="Blue 000a")
+
+
+def _rename_one_not_to_match(customers, partner):
+    Customer.objects.filter(pk=customers[12].pk).update(company_name="Aqua 012")
+
+
+def _new_domain_that_matches(customers, partner):
+    Customer.objects.filter(pk=customers[1].pk).update(domain="blue1.onmicrosoft.com")
+
+
+def _new_tenant_id(customers, partner):
+    Customer.objects.filter(pk=customers[11].pk).update(tenant_id=uuid.uuid4())
+
+
+def _add_a_match(customers, partner):
+    CustomerFactory(partner=partner, company_name="Blue 000")
+
+
+def _delete_a_match(customers, partner):
+    Customer.objects.filter(pk=customers[13].pk).delete()
+
+
+def _move_a_match_to_another_partner(customers, partner):
+    Customer.objects.filter(pk=customers[14].pk).update(partner=CustomerFactory().partner)
+
+
+def _confirm_a_required_match(customers, partner):
+    customer = customers[11]
+    Customer.objects.filter(pk=customer.pk).update(
+        current_confirmation=ConfirmationFactory(customer=customer)
+    )
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        _rename_one_to_match,
+        _rename_one_not_to_match,
+        _new_domain_that_matches,
+        _new_tenant_id,
+        _add_a_match,
+        _delete_a_match,
+        _move_a_match_to_another_partner,
+        _confirm_a_required_match,
+    ],
+)
+@pytest.mark.parametrize("status", STATUSES)
+def test_f4_a_write_that_changes_what_a_search_matches_leaves_no_remembered_search_in_use(
+    admin_agent, partner, write, status
+):
+    customers = make_list(partner)
+    search = str(customers[11].tenant_id) if write is _new_tenant_id else "blue"
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, search, status)
+    write(customers, partner)
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, search, status)
+
+
+def test_f4_a_confirmation_keeps_the_whole_lists_searches_and_moves_the_filtered_ones(admin_agent, partner):
+    customers = make_list(partner)
+    for status in STATUSES:
+        assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue", status)
+    _confirm_a_required_match(customers, partner)
+    _, whole_version = customer_list_state(user=admin_agent)
+    _, required_version = customer_list_state(user=admin_agent, status=AgreementStatus.REQUIRED)
+    assert anchors.search_get(version=whole_version, search="Blue") is not None
+    assert anchors.search_get(version=required_version, search="Blue") is None
+    for status in STATUSES:
+        assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue", status)
+
+
+def test_r12_a_partners_searches_are_never_read_for_another_partner(
+    admin_agent, other_agent, partner, other_partner
+):
+    make_list(partner)
+    make_list(other_partner, count=20)
+    counts = PartnerCustomerCount.objects
+    counts.filter(partner=other_partner).update(list_version=counts.get(partner=partner).list_version)
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue")
+    assert_pages_show_the_matches_in_name_order(other_agent, other_partner, "Blue")
+    assert remembered(partner, "Blue").total == 10
+    assert remembered(other_partner, "Blue").total == 5
+
+
+def test_f4_a_partner_keeps_only_its_newest_searches_of_the_lists_current_version(
+    monkeypatch, admin_agent, other_agent, partner, other_partner
+):
+    monkeypatch.setattr(anchors, "SEARCHES_KEPT", 3)
+    make_list(partner)
+    make_list(other_partner, count=20)
+    assert_pages_show_the_matches_in_name_order(other_agent, other_partner, "Red")
+    for search in ("Blue", "Red", "zq", "d1", "d2"):
+        assert_pages_show_the_matches_in_name_order(admin_agent, partner, search)
+    assert sorted(CustomerListSearch.objects.filter(partner=partner).values_list("search", flat=True)) == [
+        "d1",
+        "d2",
+        "zq",
+    ]
+    _add_a_match(None, partner)
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue")
+    # The earlier version's searches are gone; another partner's are not touched.
+    assert list(CustomerListSearch.objects.filter(partner=partner).values_list("search", flat=True)) == [
+        "Blue"
+    ]
+    assert CustomerListSearch.objects.filter(partner=other_partner).count() == 1
+
+
+@pytest.mark.parametrize("change", ["deleted", "set back"])
+def test_f4_a_count_row_deleted_or_set_back_takes_its_partners_searches_with_it(
+    admin_agent, other_agent, partner, other_partner, change
+):
+    """Versions only grow while searches of them are remembered, whatever writes the count row."""
+    customers = make_list(partner)
+    make_list(other_partner)
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue")
+    assert_pages_show_the_matches_in_name_order(other_agent, other_partner, "Blue")
+    counts = PartnerCustomerCount.objects.filter(partner=partner)
+    if change == "deleted":
+        counts.delete()
+        call_command("recount_customers", stdout=io.StringIO())  # back at version 0
+    else:
+        counts.update(list_version=0)  # a fixture or a restore from before
+    assert not CustomerListSearch.objects.filter(partner=partner).exists()
+    assert CustomerListSearch.objects.filter(partner=other_partner).exists()
+    # The writes that bring the version back to where the dropped search was.
+    for customer in customers:
+        Customer.objects.filter(pk=customer.pk).update(company_name=f"{customer.company_name}b")
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue")
+
+
+def test_r14_a_search_that_cannot_be_remembered_still_shows_its_pages(
+    monkeypatch, admin_agent, partner, caplog
+):
+    make_list(partner)
+
+    def locked(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr(CustomerListSearch.objects, "bulk_create", locked)
+    with caplog.at_level(logging.WARNING, logger="customers.anchors"):
+        assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue")
+    assert not CustomerListSearch.objects.exists()
+    assert "not kept" in caplog.text
+
+
+@pytest.mark.parametrize("search", ["Blue\x00", "B" * 201])
+def test_r14_a_search_text_no_column_can_hold_is_searched_but_not_remembered(
+    client, admin_agent, partner, search
+):
+    make_list(partner)
+    client.force_login(admin_agent)
+    response = client.get(reverse("customers:list"), {"q": search})
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 0
+    assert not CustomerListSearch.objects.exists()
