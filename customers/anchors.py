@@ -47,12 +47,19 @@ class ListVersion:
     status_version: int
 
     def anchors(self):
-        return CustomerListAnchor.objects.filter(**self._fields())
+        return CustomerListAnchor.objects.filter(**self.fields())
 
     def searches(self):
-        return CustomerListSearch.objects.filter(**self._fields())
+        return CustomerListSearch.objects.filter(**self.fields())
 
-    def _fields(self) -> dict:
+    def earlier(self, model):
+        """The partner's rows of `model` kept for this list (its status) in other versions."""
+        return model.objects.filter(partner_id=self.partner_id, status=self.status).exclude(
+            list_version=self.list_version, status_version=self.status_version
+        )
+
+    def fields(self) -> dict:
+        """The fields that name this version on a row kept for it."""
         return {
             "partner_id": self.partner_id,
             "status": self.status,
@@ -76,17 +83,12 @@ def anchor_keep(*, version: ListVersion, position: int, row: tuple[str, int]) ->
     company_name, customer_id = row
     try:
         with transaction.atomic():
-            CustomerListAnchor.objects.filter(partner_id=version.partner_id, status=version.status).exclude(
-                list_version=version.list_version, status_version=version.status_version
-            ).delete()
+            version.earlier(CustomerListAnchor).delete()
             # Two requests may find the same anchor at once: the second one's insert is a no-op.
             CustomerListAnchor.objects.bulk_create(
                 [
                     CustomerListAnchor(
-                        partner_id=version.partner_id,
-                        status=version.status,
-                        list_version=version.list_version,
-                        status_version=version.status_version,
+                        **version.fields(),
                         position=position,
                         company_name=company_name,
                         customer_id=customer_id,
@@ -120,14 +122,12 @@ def search_keep(*, version: ListVersion, search: str, total: int, first: tuple[s
     """
     company_name, customer_id = first if first is not None else ("", None)
     row = CustomerListSearch(
-        **version._fields(), search=search, total=total, company_name=company_name, customer_id=customer_id
+        **version.fields(), search=search, total=total, company_name=company_name, customer_id=customer_id
     )
     searches = CustomerListSearch.objects.filter(partner_id=version.partner_id)
     try:
         with transaction.atomic():
-            searches.filter(status=version.status).exclude(
-                list_version=version.list_version, status_version=version.status_version
-            ).delete()
+            version.earlier(CustomerListSearch).delete()
             if first is None:
                 # Two requests may make the same search at once: the second one's insert is a no-op.
                 CustomerListSearch.objects.bulk_create([row], ignore_conflicts=True)
