@@ -200,17 +200,14 @@ class PartnerCustomerCount(models.Model):
         return f"{self.partner_id}: {self.confirmed}/{self.customers}"
 
 
-class CustomerListAnchor(models.Model):
-    """Where row `position` of a partner's customer list stood in one version of the list.
+class CustomerListState(models.Model):
+    """A row kept for one version of a partner's customer list (customers.anchors.ListVersion).
 
-    A deep page of the list starts from the nearest anchor before it instead of skipping
-    every row before it (issue 6): page 2,000 of 100,000 customers skips at most
-    `customers.anchors.EVERY` index entries, not 50,000. Found by the first request that
-    needs it, kept for the versions it was found in (PartnerCustomerCount); a write that
-    moves rows moves the version, and the next request finds the anchor again.
+    The count triggers move the versions with every write that changes the list's rows,
+    their order or what a search matches, so a row is only used in the state it describes.
     """
 
-    # Indexed by the unique constraint below, which starts with it.
+    # Indexed by each child's unique constraint, which starts with it.
     partner = models.ForeignKey(
         "accounts.Partner",
         verbose_name=_("partner"),
@@ -222,6 +219,21 @@ class CustomerListAnchor(models.Model):
     status = models.CharField(_("agreement status"), max_length=16, blank=True)
     list_version = models.BigIntegerField(_("list version"))
     status_version = models.BigIntegerField(_("status version"))
+
+    class Meta:
+        abstract = True
+
+
+class CustomerListAnchor(CustomerListState):
+    """Where row `position` of a partner's customer list stood in one version of the list.
+
+    A deep page of the list starts from the nearest anchor before it instead of skipping
+    every row before it (issue 6): page 2,000 of 100,000 customers skips at most
+    `customers.anchors.EVERY` index entries, not 50,000. Found by the first request that
+    needs it, kept for the versions it was found in (PartnerCustomerCount); a write that
+    moves rows moves the version, and the next request finds the anchor again.
+    """
+
     position = models.PositiveIntegerField(_("position"))
     company_name = models.CharField(_("company name"), max_length=200)
     # The row's id, not a foreign key: an anchor is a place in the order, and the customer
@@ -242,7 +254,7 @@ class CustomerListAnchor(models.Model):
         return f"{self.partner_id} {self.status or '*'} #{self.position}: {self.company_name}"
 
 
-class CustomerListSearch(models.Model):
+class CustomerListSearch(CustomerListState):
     """A search of a partner's customer list, remembered for one version of the list.
 
     How many customers the search matched, and the first of them in the list's order:
@@ -253,20 +265,8 @@ class CustomerListSearch(models.Model):
     matches; the next search after such a write counts again.
     """
 
-    # Indexed by the unique constraint below, which starts with it.
-    partner = models.ForeignKey(
-        "accounts.Partner",
-        verbose_name=_("partner"),
-        on_delete=models.CASCADE,
-        related_name="+",
-        db_index=False,
-    )
-    # "" for the whole list, or the agreement status it is filtered by.
-    status = models.CharField(_("agreement status"), max_length=16, blank=True)
     # As typed, trimmed: the databases fold case differently, so no folding here.
     search = models.CharField(_("search text"), max_length=200)
-    list_version = models.BigIntegerField(_("list version"))
-    status_version = models.BigIntegerField(_("status version"))
     total = models.PositiveIntegerField(_("matches"))
     # The first match's name and id: both empty until page 1 was read, or when nothing matched.
     company_name = models.CharField(_("company name"), max_length=200, blank=True)
