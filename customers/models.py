@@ -201,7 +201,7 @@ class PartnerCustomerCount(models.Model):
 
 
 class CustomerListState(models.Model):
-    """A row kept for one version of a partner's customer list (customers.anchors.ListVersion).
+    """A row kept for one version of a partner's customer list (customers.list_state.ListVersion).
 
     The count triggers move the versions with every write that changes the list's rows,
     their order or what a search matches, so a row is only used in the state it describes.
@@ -229,7 +229,7 @@ class CustomerListAnchor(CustomerListState):
 
     A deep page of the list starts from the nearest anchor before it instead of skipping
     every row before it (issue 6): page 2,000 of 100,000 customers skips at most
-    `customers.anchors.EVERY` index entries, not 50,000. Found by the first request that
+    `customers.list_state.EVERY` index entries, not 50,000. Found by the first request that
     needs it, kept for the versions it was found in (PartnerCustomerCount); a write that
     moves rows moves the version, and the next request finds the anchor again.
     """

@@ -7,7 +7,7 @@ from django.db.models import Value
 from django.db.models.functions import Concat
 from django.utils.functional import cached_property
 
-from customers import anchors
+from customers import list_state
 from customers.models import Customer, CustomerListSearch
 from customers.selectors import customer_list_state
 
@@ -19,7 +19,7 @@ class CustomerPaginator(Paginator):
     alone, however deep the page (OFFSET skips index entries, not joined rows), as a
     subquery of the one query that reads that page's rows with the columns a row shows.
     Without a search, a page far from both ends starts from its page anchor
-    (customers.anchors) and skips fewer than `anchors.EVERY` entries. A search is
+    (customers.list_state) and skips fewer than `list_state.EVERY` entries. A search is
     remembered for the version of the list it was made in: made again, its total is
     read, not counted, and its pages start from its first match.
     """
@@ -60,14 +60,14 @@ class CustomerPaginator(Paginator):
 
     @property
     def _remembers(self) -> bool:
-        return bool(self.search) and self.version is not None and anchors.search_rememberable(self.search)
+        return bool(self.search) and self.version is not None and list_state.search_rememberable(self.search)
 
     @cached_property
     def remembered(self) -> CustomerListSearch | None:
         """This search as made before in this version of the list, if it was."""
         if not self._remembers:
             return None
-        return anchors.search_get(version=self.version, search=self.search)
+        return list_state.search_get(version=self.version, search=self.search)
 
     def _sorts_matches(self, *, from_first: bool) -> bool:
         """Whether PostgreSQL should fetch a search's matches by the trigram indexes and sort them.
@@ -114,7 +114,7 @@ class CustomerPaginator(Paginator):
             return
         first = (rows[0].company_name, rows[0].pk) if number == 1 and rows else None
         if self.remembered is None or (first is not None and self.remembered.first is None):
-            anchors.search_keep(version=self.version, search=self.search, total=self.count, first=first)
+            list_state.search_keep(version=self.version, search=self.search, total=self.count, first=first)
 
     def rows(self, bottom: int, top: int):
         """One query: the page's ids (a subquery the index serves), then only those rows.
@@ -133,13 +133,13 @@ class CustomerPaginator(Paginator):
         if first is not None and bottom <= self.count - top and not self._sorts_matches(from_first=True):
             # A remembered search: from its first match, skipping only matches. In the
             # list's order, which the name index serves from there (both databases).
-            ids = self.object_list.select_related(None).filter(anchors.at_or_after(first))
+            ids = self.object_list.select_related(None).filter(list_state.at_or_after(first))
             return self._rows_of(ids.values("pk")[bottom:top])
         ordered = self._ids_in_order()
         anchor = self._anchor(ordered, bottom, top)
         if anchor is not None:
             position, row = anchor
-            ids = ordered.filter(anchors.at_or_after(row)).values("pk")[bottom - position : top - position]
+            ids = ordered.filter(list_state.at_or_after(row)).values("pk")[bottom - position : top - position]
         else:
             ids = self._from_nearer_end(ordered.values("pk"), bottom, top)
         return self._rows_of(ids)
@@ -155,21 +155,21 @@ class CustomerPaginator(Paginator):
         return ordered[bottom:top]
 
     def _anchor(self, ordered, bottom: int, top: int) -> tuple[int, tuple[str, int]] | None:
-        """The page anchor a page at least `anchors.EVERY` rows from both ends starts from.
+        """The page anchor a page at least `list_state.EVERY` rows from both ends starts from.
 
         Kept ones are read (one indexed row); a missing one is found once, from the nearer
         end of the list, and kept for the next request of this version of the list.
         """
         # Anchors are places in the unsearched list; a search's rows are others.
-        if self.search or self.version is None or min(bottom, self.count - top) < anchors.EVERY:
+        if self.search or self.version is None or min(bottom, self.count - top) < list_state.EVERY:
             return None
-        position = bottom - bottom % anchors.EVERY
-        row = anchors.anchor_get(version=self.version, position=position)
+        position = bottom - bottom % list_state.EVERY
+        row = list_state.anchor_get(version=self.version, position=position)
         if row is None:
             row_at = ordered.values_list("company_name", "pk")
             found = list(self._from_nearer_end(row_at, position, position + 1))
             if not found:  # The list shrank since it was counted.
                 return None
             row = found[0]
-            anchors.anchor_keep(version=self.version, position=position, row=row)
+            list_state.anchor_keep(version=self.version, position=position, row=row)
         return position, row

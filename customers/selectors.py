@@ -5,7 +5,7 @@ import uuid
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from customers.anchors import ListVersion
+from customers.list_state import ListVersion
 from customers.models import AgreementStatus, Customer, PartnerCustomerCount
 
 
@@ -73,7 +73,7 @@ def customer_list_state(*, user, status: str = "") -> tuple[int, ListVersion | N
     """How many customers the unsearched list holds, and which version of it that is.
 
     Both from the partner's kept counts, one row read once: the version names the list's
-    page anchors (customers.anchors). None when the partner has no customers yet.
+    page anchors (customers.list_state). None when the partner has no customers yet.
     """
     counts = _kept_counts(user)
     if counts is None:

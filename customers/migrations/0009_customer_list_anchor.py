@@ -2,7 +2,7 @@
 
 A deep page of the list skipped every row before it (page 2,000 of 100,000
 customers: 50,000 index entries); it now starts from the nearest anchor before it,
-kept for the version of the list it was found in (0008). customers/anchors.py. The
+kept for the version of the list it was found in (0008). customers/list_state.py. The
 triggers, dropped by 0008, are created by 0010.
 """
 

@@ -1,7 +1,7 @@
 """Remembered searches of the customer list: a search's total and first match per version (issue 6).
 
 The same search again reads how many customers it matched instead of counting every
-match, and starts its pages from its first match (customers/anchors.py). The list's
+match, and starts its pages from its first match (customers/list_state.py). The list's
 version now also moves when a customer's domain or tenant ID changes (what a search
 matches), so the triggers are created again with that, and with the guards that clear
 this table.

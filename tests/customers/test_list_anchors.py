@@ -15,7 +15,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from customers import anchors
+from customers import list_state
 from customers.models import AgreementStatus, Customer, CustomerListAnchor, PartnerCustomerCount
 from customers.pagination import CustomerPaginator
 from customers.selectors import customer_list, customer_list_state
@@ -30,7 +30,7 @@ STATUSES = ["", AgreementStatus.CONFIRMED, AgreementStatus.REQUIRED]
 
 @pytest.fixture
 def every_five_rows(monkeypatch):
-    monkeypatch.setattr(anchors, "EVERY", 5)
+    monkeypatch.setattr(list_state, "EVERY", 5)
 
 
 def make_list(partner, count=40):
@@ -91,7 +91,7 @@ def test_f4_every_page_of_an_anchored_list_shows_its_rows_of_the_name_order(
 def test_f4_a_deep_page_from_a_kept_anchor_costs_one_query_more_than_page_one(
     client, monkeypatch, django_assert_num_queries, admin_agent, partner
 ):
-    monkeypatch.setattr(anchors, "EVERY", 25)
+    monkeypatch.setattr(list_state, "EVERY", 25)
     CustomerFactory.create_batch(130, partner=partner)
     client.force_login(admin_agent)
     client.get(reverse("customers:list"), {"page": 3})  # finds and keeps the anchor at row 50
@@ -313,7 +313,7 @@ def test_r14_an_anchor_that_cannot_be_kept_still_shows_the_page(
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(CustomerListAnchor.objects, "bulk_create", locked)
-    with caplog.at_level(logging.WARNING, logger="customers.anchors"):
+    with caplog.at_level(logging.WARNING, logger="customers.list_state"):
         assert_pages_follow_the_name_order(admin_agent, partner)
     assert not CustomerListAnchor.objects.exists()
     assert "not kept" in caplog.text

@@ -16,7 +16,7 @@ from django.db import OperationalError, connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from customers import anchors
+from customers import list_state
 from customers.models import AgreementStatus, Customer, CustomerListSearch, PartnerCustomerCount
 from customers.pagination import CustomerPaginator
 from customers.selectors import customer_list, customer_list_state, customer_search_condition
@@ -31,7 +31,7 @@ STATUSES = ["", AgreementStatus.CONFIRMED, AgreementStatus.REQUIRED]
 @pytest.fixture(autouse=True)
 def every_five_rows(monkeypatch):
     """Page anchors of the unsearched list every five rows: a search's pages must never use them."""
-    monkeypatch.setattr(anchors, "EVERY", 5)
+    monkeypatch.setattr(list_state, "EVERY", 5)
 
 
 def make_list(partner, count=40):
@@ -228,8 +228,8 @@ def test_f4_a_confirmation_keeps_the_whole_lists_searches_and_moves_the_filtered
     _confirm_a_required_match(customers, partner)
     _, whole_version = customer_list_state(user=admin_agent)
     _, required_version = customer_list_state(user=admin_agent, status=AgreementStatus.REQUIRED)
-    assert anchors.search_get(version=whole_version, search="Blue") is not None
-    assert anchors.search_get(version=required_version, search="Blue") is None
+    assert list_state.search_get(version=whole_version, search="Blue") is not None
+    assert list_state.search_get(version=required_version, search="Blue") is None
     for status in STATUSES:
         assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue", status)
 
@@ -250,7 +250,7 @@ def test_r12_a_partners_searches_are_never_read_for_another_partner(
 def test_f4_a_partner_keeps_only_its_newest_searches_of_the_lists_current_version(
     monkeypatch, admin_agent, other_agent, partner, other_partner
 ):
-    monkeypatch.setattr(anchors, "SEARCHES_KEPT", 3)
+    monkeypatch.setattr(list_state, "SEARCHES_KEPT", 3)
     make_list(partner)
     make_list(other_partner, count=20)
     assert_pages_show_the_matches_in_name_order(other_agent, other_partner, "Red")
@@ -302,7 +302,7 @@ def test_r14_a_search_that_cannot_be_remembered_still_shows_its_pages(
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(CustomerListSearch.objects, "bulk_create", locked)
-    with caplog.at_level(logging.WARNING, logger="customers.anchors"):
+    with caplog.at_level(logging.WARNING, logger="customers.list_state"):
         assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue")
     assert not CustomerListSearch.objects.exists()
     assert "not kept" in caplog.text

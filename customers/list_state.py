@@ -1,4 +1,6 @@
-"""Page anchors of the customer list: deep pages without skipping every row before them (issue 6).
+"""State kept per version of the customer list: page anchors and remembered searches (issue 6).
+
+Page anchors: deep pages without skipping every row before them.
 
 Without a search, page N of a partner's list is rows (N-1)×25 … N×25 in name order;
 an OFFSET reads every index entry before them (page 2,000 of 100,000 customers:
