@@ -23,7 +23,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import F, Field, Func, Subquery, Value
 from django.db.models.lookups import GreaterThanOrEqual
 
-from customers.models import CustomerListAnchor, CustomerListSearch
+from customers.models import CustomerListAnchor, CustomerListSearch, PartnerCustomerCount
 
 logger = logging.getLogger(__name__)
 
@@ -47,6 +47,33 @@ class ListVersion:
     status: str
     list_version: int
     status_version: int
+
+    @classmethod
+    def of_counts(cls, counts: PartnerCustomerCount, status: str) -> "ListVersion":
+        """The version of the partner's list, whole ("") or of `status`, its kept counts name."""
+        return cls(
+            partner_id=counts.partner_id,
+            status=status,
+            list_version=counts.list_version,
+            # The whole list's rows and order do not change with a status.
+            status_version=counts.status_version if status else 0,
+        )
+
+    def lock_current(self) -> bool:
+        """Whether this is still the list's version; its count row stays locked until the transaction ends.
+
+        A row kept for a version the list has left (a restore set the versions back and
+        cleared what was kept, while a request was still counting) would come back into
+        use once writes bring the versions to it again. The lock (PostgreSQL: SQLite's
+        writers queue anyway) holds the versions still until the row is kept, and queues
+        the partner's keeps, which delete each other's rows: unqueued, two can deadlock.
+        """
+        counts = list(
+            PartnerCustomerCount.objects.select_for_update(no_key=True)
+            .filter(partner_id=self.partner_id)
+            .only("partner_id", "list_version", "status_version")
+        )
+        return bool(counts) and ListVersion.of_counts(counts[0], self.status) == self
 
     def anchors(self):
         return CustomerListAnchor.objects.filter(**self.fields())
@@ -77,7 +104,7 @@ def anchor_get(*, version: ListVersion, position: int) -> tuple[str, int] | None
 
 
 def anchor_keep(*, version: ListVersion, position: int, row: tuple[str, int]) -> None:
-    """Keep an anchor found for this version, and drop the partner's anchors of earlier versions.
+    """Keep an anchor found for this version unless the list has left it; drop the other versions' anchors.
 
     An anchor only saves time, so a write that fails (SQLite busy past its timeout) is
     logged and the page is shown all the same; the next request finds the anchor again.
@@ -85,6 +112,8 @@ def anchor_keep(*, version: ListVersion, position: int, row: tuple[str, int]) ->
     company_name, customer_id = row
     try:
         with transaction.atomic():
+            if not version.lock_current():
+                return
             version.earlier(CustomerListAnchor).delete()
             # Two requests may find the same anchor at once: the second one's insert is a no-op.
             CustomerListAnchor.objects.bulk_create(
@@ -118,9 +147,10 @@ def search_get(*, version: ListVersion, search: str) -> CustomerListSearch | Non
 def search_keep(*, version: ListVersion, search: str, total: int, first: tuple[str, int] | None) -> None:
     """Remember a search's total (and its first match, once known) for this version of the list.
 
-    Drops the partner's searches of earlier versions of this list, and all but its
-    `SEARCHES_KEPT` newest. Like an anchor, a search that cannot be kept is logged and
-    the page shown all the same.
+    Nothing is kept when the list has left this version since the search was counted (a
+    write meanwhile). Drops the partner's searches of other versions of this list, and all
+    but its `SEARCHES_KEPT` newest. Like an anchor, a search that cannot be kept is logged
+    and the page shown all the same.
     """
     company_name, customer_id = first if first is not None else ("", None)
     row = CustomerListSearch(
@@ -129,6 +159,8 @@ def search_keep(*, version: ListVersion, search: str, total: int, first: tuple[s
     searches = CustomerListSearch.objects.filter(partner_id=version.partner_id)
     try:
         with transaction.atomic():
+            if not version.lock_current():
+                return
             version.earlier(CustomerListSearch).delete()
             if first is None:
                 # Two requests may make the same search at once: the second one's insert is a no-op.

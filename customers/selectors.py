@@ -80,14 +80,7 @@ def customer_list_state(*, user, status: str = "") -> tuple[int, ListVersion | N
         return 0, None
     status = status if status in AgreementStatus.values else ""
     total = _by_status(counts)[status] if status else counts.customers
-    version = ListVersion(
-        partner_id=counts.partner_id,
-        status=status,
-        list_version=counts.list_version,
-        # The whole list's rows and order do not change with a status.
-        status_version=counts.status_version if status else 0,
-    )
-    return total, version
+    return total, ListVersion.of_counts(counts, status)
 
 
 def customer_recent(*, user, limit: int = 5) -> list[Customer]:

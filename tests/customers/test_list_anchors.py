@@ -7,11 +7,14 @@ and compares every page with the name order read straight from the table.
 """
 
 import io
+import itertools
 import logging
 
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError, connection
+from django.db.models import F, Value
+from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -272,6 +275,28 @@ def test_f4_a_count_row_deleted_or_set_back_takes_its_partners_anchors_with_it(
         Customer.objects.filter(partner=partner, company_name=f"Anchor {number:03d}").update(
             company_name=f"Anchor {number:03d}b"
         )
+    assert_pages_follow_the_name_order(admin_agent, partner)
+
+
+def test_f4_an_anchor_found_before_the_list_was_set_back_is_not_kept(every_five_rows, admin_agent, partner):
+    """A request still paging when a restore sets the versions back keeps no anchor.
+
+    Kept, it would come back into use once writes bring the list to that version again,
+    naming a place in an order that has changed since.
+    """
+    customers = make_list(partner)
+    counted = CustomerPaginator.of_list(
+        customer_list(user=admin_agent), PER_PAGE, user=admin_agent, status=""
+    )
+    list_version, _ = versions(partner)
+    PartnerCustomerCount.objects.filter(partner=partner).update(list_version=0)  # a restore, meanwhile
+    counted.page(5)  # rows 12 to 14, from the anchor at row 10, found with an OFFSET
+    assert not CustomerListAnchor.objects.exists()
+    # Writes that move the first rows to the end, until the list is at that version again.
+    for customer in itertools.cycle(customers[:10]):
+        if versions(partner)[0] == list_version:
+            break
+        Customer.objects.filter(pk=customer.pk).update(company_name=Concat(Value("Z"), F("company_name")))
     assert_pages_follow_the_name_order(admin_agent, partner)
 
 

@@ -8,6 +8,7 @@ through searches and compares every page with the matches read straight from the
 
 import io
 import logging
+import threading
 import uuid
 
 import pytest
@@ -17,6 +18,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers import list_state
+from customers.list_state import ListVersion
 from customers.models import AgreementStatus, Customer, CustomerListSearch, PartnerCustomerCount
 from customers.pagination import CustomerPaginator
 from customers.selectors import customer_list, customer_list_state, customer_search_condition
@@ -291,6 +293,99 @@ def test_f4_a_count_row_deleted_or_set_back_takes_its_partners_searches_with_it(
     for customer in customers:
         Customer.objects.filter(pk=customer.pk).update(company_name=f"{customer.company_name}b")
     assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue")
+
+
+def bring_the_list_back_to(partner, list_version, customers):
+    """Rename customers, "Blue" ones first (to "Gray"), until the list is at `list_version` again."""
+    counts = PartnerCustomerCount.objects.filter(partner=partner)
+    for customer in sorted(customers, key=lambda c: not c.company_name.startswith("Blue")):
+        if counts.get().list_version == list_version:
+            break
+        Customer.objects.filter(pk=customer.pk).update(
+            company_name=customer.company_name.replace("Blue", "Gray")
+        )
+        if not customer.company_name.startswith("Blue"):
+            Customer.objects.filter(pk=customer.pk).update(company_name=f"{customer.company_name}b")
+    assert counts.get().list_version == list_version
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_f4_a_search_counted_before_the_list_was_set_back_is_not_remembered(admin_agent, partner, status):
+    """A request still counting when a restore sets the versions back keeps nothing.
+
+    Kept, its row would come back into use once writes bring the list to that version again,
+    with the total and first match of rows that have changed since.
+    """
+    customers = make_list(partner)
+    counted = paginator(admin_agent, "Blue", status)
+    counted.count  # noqa: B018 (counted at this version)
+    list_version = PartnerCustomerCount.objects.get(partner=partner).list_version
+    PartnerCustomerCount.objects.filter(partner=partner).update(list_version=0)  # a restore, meanwhile
+    counted.page(1)
+    assert not CustomerListSearch.objects.exists()
+    bring_the_list_back_to(partner, list_version, customers)
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue", status)
+
+
+def test_f4_a_search_counted_before_a_write_is_not_remembered_and_removes_nothing(admin_agent, partner):
+    make_list(partner)
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Red")
+    counted = paginator(admin_agent, "Blue")
+    counted.count  # noqa: B018 (counted at this version)
+    _add_a_match(None, partner)  # a write meanwhile
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Red")
+    counted.page(1)
+    # The late request neither keeps its search for the version it counted in nor drops the
+    # searches of the list's current version.
+    assert list(CustomerListSearch.objects.values_list("search", flat=True)) == ["Red"]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_f4_two_lists_first_searches_kept_at_once_are_both_remembered(monkeypatch, partner, caplog):
+    """Two keeps at once, of the whole list and of its Confirmed customers, queue on the count row.
+
+    Each drops its own list's earlier versions, then the partner's oldest rows past the cap,
+    which the other has just dropped: unqueued, they deadlock, and one search is lost.
+    """
+    monkeypatch.setattr(list_state, "SEARCHES_KEPT", 3)
+    make_list(partner, count=8)
+    counts = PartnerCustomerCount.objects.get(partner=partner)
+    lists = [ListVersion.of_counts(counts, status) for status in ("", AgreementStatus.CONFIRMED)]
+    for version in lists:
+        for n in range(2):
+            earlier = {**version.fields(), "list_version": version.list_version - 1}
+            CustomerListSearch.objects.create(**earlier, search=f"earlier {n}", total=1)
+    for n in range(3):
+        CustomerListSearch.objects.create(**lists[0].fields(), search=f"newer {n}", total=1)
+    # Each keep waits, once past its drop, until the other is too (or a second has passed).
+    dropped = {version.status: threading.Event() for version in lists}
+    bulk_create = CustomerListSearch.objects.bulk_create
+
+    def bulk_create_once_both_dropped(rows, **kwargs):
+        dropped[rows[0].status].set()
+        dropped[AgreementStatus.CONFIRMED if rows[0].status == "" else ""].wait(timeout=1)
+        return bulk_create(rows, **kwargs)
+
+    monkeypatch.setattr(CustomerListSearch.objects, "bulk_create", bulk_create_once_both_dropped)
+
+    def keep(version):
+        try:
+            list_state.search_keep(version=version, search="Blue", total=2, first=None)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=keep, args=(version,)) for version in lists]
+    with caplog.at_level(logging.WARNING, logger="customers.list_state"):
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    assert "not kept" not in caplog.text
+    assert sorted(CustomerListSearch.objects.filter(search="Blue").values_list("status", flat=True)) == [
+        "",
+        AgreementStatus.CONFIRMED,
+    ]
 
 
 def test_r14_a_search_that_cannot_be_remembered_still_shows_its_pages(
