@@ -205,6 +205,8 @@ class CustomerListState(models.Model):
 
     The count triggers move the versions with every write that changes the list's rows,
     their order or what a search matches, so a row is only used in the state it describes.
+    A migration that changes these tables drops the count triggers first, as 0010 does:
+    SQLite rebuilds a changed table, and refuses to while the triggers name it.
     """
 
     # Indexed by each child's unique constraint, which starts with it.

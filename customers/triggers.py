@@ -18,10 +18,14 @@ SQLite most schema changes rebuild the table (create a copy, move the rows, drop
 old one), which drops its triggers; so `ensure_triggers` runs after every `migrate`
 (customers/apps.py), recreates what is missing and then recounts every partner's
 customers. After a restore that bypassed the triggers: `python manage.py
-recount_customers`.
+recount_customers`. The same after raw SQL that replaces rows on SQLite (`INSERT OR
+REPLACE`, `UPDATE OR REPLACE`): the row it replaces is deleted without its delete
+trigger.
 
 Lock order on PostgreSQL: the customer row first (the services lock it), then
-the partner's count row (the trigger updates it); keep it so, or writers deadlock.
+the partner's count row (the trigger updates it), then what is kept for the list
+(anchors, searches: a keep locks the count row first, as the count table's triggers
+do when they clear them); keep it so, or writers deadlock.
 """
 
 from django.db import transaction

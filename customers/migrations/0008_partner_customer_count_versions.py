@@ -4,7 +4,7 @@
 or their order (an insert, a delete, a move to another partner, a new company name);
 `status_version` with every change of a customer's Confirmed/Required status. Page
 anchors of the list (0009) belong to one pair of them. The triggers are dropped here
-and created again by 0009 (customers/triggers.py), which recounts every partner.
+and created again by 0010 (customers/triggers.py), which recounts every partner.
 """
 
 from django.db import migrations, models
@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 def drop_triggers(apps, schema_editor):
     # Before the count table changes: SQLite rebuilds it, and refuses to while triggers on
-    # the customer table name it. 0009 creates them again, with the anchors they clear.
+    # the customer table name it. 0010 creates them again, with the anchors and searches they clear.
     from customers.triggers import drop_triggers
 
     drop_triggers(schema_editor.connection)

@@ -5,6 +5,10 @@ match, and starts its pages from its first match (customers/list_state.py). The 
 version now also moves when a customer's domain or tenant ID changes (what a search
 matches), so the triggers are created again with that, and with the guards that clear
 this table.
+
+Migrating back below 0010 drops the triggers, and this code creates them only once this
+table exists: until the earlier code's `migrate` recreates its own and recounts every
+partner (customers/apps.py), writes are not counted.
 """
 
 import django.db.models.deletion
