@@ -301,11 +301,9 @@ def bring_the_list_back_to(partner, list_version, customers):
     for customer in sorted(customers, key=lambda c: not c.company_name.startswith("Blue")):
         if counts.get().list_version == list_version:
             break
-        Customer.objects.filter(pk=customer.pk).update(
-            company_name=customer.company_name.replace("Blue", "Gray")
-        )
-        if not customer.company_name.startswith("Blue"):
-            Customer.objects.filter(pk=customer.pk).update(company_name=f"{customer.company_name}b")
+        name = customer.company_name
+        renamed = name.replace("Blue", "Gray") if name.startswith("Blue") else f"{name}b"
+        Customer.objects.filter(pk=customer.pk).update(company_name=renamed)
     assert counts.get().list_version == list_version
 
 
