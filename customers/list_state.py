@@ -19,7 +19,7 @@ nothing and starts its pages from its first match, not from the top of the list.
 import logging
 from dataclasses import dataclass
 
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Field, Func, Subquery, Value
 from django.db.models.lookups import GreaterThanOrEqual
 
@@ -30,6 +30,11 @@ logger = logging.getLogger(__name__)
 # An anchor every this many rows: a page skips fewer entries than this, and a list of
 # 100,000 customers has at most 100 anchors per status.
 EVERY = 1000
+
+# How long a keep waits at most, on PostgreSQL, for a write of the partner's customers to end
+# (it holds their count row): a keep only saves time, and a request should not wait out a
+# long import for it. Writes through the portal hold the row for milliseconds.
+KEEP_WAIT = "500ms"
 
 # Searches remembered per partner: a search made once keeps its row until this many newer
 # ones push it out, or a write moves the list to its next version.
@@ -67,7 +72,11 @@ class ListVersion:
         use once writes bring the versions to it again. The lock (PostgreSQL: SQLite's
         writers queue anyway) holds the versions still until the row is kept, and queues
         the partner's keeps, which delete each other's rows: unqueued, two can deadlock.
+        A keep waits `KEEP_WAIT` at most for the lock, then fails (logged, nothing kept).
         """
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(f"SET LOCAL lock_timeout = '{KEEP_WAIT}'")
         counts = list(
             PartnerCustomerCount.objects.select_for_update(no_key=True)
             .filter(partner_id=self.partner_id)

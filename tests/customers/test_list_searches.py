@@ -13,7 +13,7 @@ import uuid
 
 import pytest
 from django.core.management import call_command
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -347,6 +347,7 @@ def test_f4_two_lists_first_searches_kept_at_once_are_both_remembered(monkeypatc
     which the other has just dropped: unqueued, they deadlock, and one search is lost.
     """
     monkeypatch.setattr(list_state, "SEARCHES_KEPT", 3)
+    monkeypatch.setattr(list_state, "KEEP_WAIT", "10s")  # the second keep waits for the first
     make_list(partner, count=8)
     counts = PartnerCustomerCount.objects.get(partner=partner)
     lists = [ListVersion.of_counts(counts, status) for status in ("", AgreementStatus.CONFIRMED)]
@@ -384,6 +385,42 @@ def test_f4_two_lists_first_searches_kept_at_once_are_both_remembered(monkeypatc
         "",
         AgreementStatus.CONFIRMED,
     ]
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_f4_a_search_is_shown_without_waiting_out_a_long_write_of_the_partners_customers(
+    monkeypatch, client, admin_agent, partner, caplog
+):
+    """A keep waits a moment for the partner's count row, not until a long import ends."""
+    monkeypatch.setattr(list_state, "KEEP_WAIT", "100ms")
+    make_list(partner)
+    expected = expected_ids(partner, "Blue")
+    holding, shown = threading.Event(), threading.Event()
+    waited_out = []
+
+    def long_import():
+        try:
+            with transaction.atomic():
+                CustomerFactory(partner=partner, company_name="Blue import")  # holds the count row
+                holding.set()
+                waited_out.append(not shown.wait(timeout=10))
+        finally:
+            connection.close()
+
+    writer = threading.Thread(target=long_import)
+    writer.start()
+    assert holding.wait(timeout=10)
+    client.force_login(admin_agent)
+    with caplog.at_level(logging.WARNING, logger="customers.list_state"):
+        response = client.get(reverse("customers:list"), {"q": "Blue"})
+    shown.set()
+    writer.join(timeout=30)
+    assert waited_out == [False]
+    assert response.status_code == 200
+    assert [c.pk for c in response.context["customers"]] == expected
+    assert "not kept" in caplog.text
+    assert not CustomerListSearch.objects.exists()
 
 
 def test_r14_a_search_that_cannot_be_remembered_still_shows_its_pages(
