@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 
 from customers import list_state
 from customers.models import Customer, CustomerListSearch
-from customers.selectors import customer_list_state
+from customers.selectors import customer_list_state, customer_search_text
 
 
 class CustomerPaginator(Paginator):
@@ -46,6 +46,7 @@ class CustomerPaginator(Paginator):
     def of_list(cls, object_list, per_page, *, user, status: str, search: str = "") -> "CustomerPaginator":
         """The customer list's paginator: the kept count, the page anchors, the remembered searches."""
         count, version = customer_list_state(user=user, status=status)
+        search = customer_search_text(search)
         if search:
             return cls(object_list, per_page, unsearched_count=count, version=version, search=search)
         return cls(object_list, per_page, known_count=count, version=version)

@@ -16,12 +16,17 @@ def customer_list(*, user, q: str = "", status: str = "") -> QuerySet[Customer]:
         if user.partner_id
         else Customer.objects.none()
     )
-    q = (q or "").strip()
+    q = customer_search_text(q)
     if q:
         qs = qs.filter(customer_search_condition(q))
     if status in AgreementStatus.values:
         qs = qs.with_status(status)
     return qs.order_by("company_name", "id")
+
+
+def customer_search_text(q: str | None) -> str:
+    """The search text as the customer list searches for it (and remembers it): trimmed."""
+    return (q or "").strip()
 
 
 def customer_search_condition(q: str) -> Q:

@@ -65,7 +65,7 @@ class CustomerListView(PermissionRequiredMixin, ListView):
             page_size,
             user=self.request.user,
             status=self._status(),
-            search=self.request.GET.get("q", "").strip(),
+            search=self.request.GET.get("q", ""),
         )
         # A page number past the end or not a number shows the last or first page, not a 404.
         page = paginator.get_page(self.request.GET.get(self.page_kwarg))
