@@ -147,6 +147,11 @@ def search_rememberable(search: str) -> bool:
     return 0 < len(search) <= max_length and "\x00" not in search
 
 
+def _search_once():
+    """The unique constraint a remembered search's row conflicts on: its version and text."""
+    return next(c for c in CustomerListSearch._meta.constraints if c.name == "customer_list_search_once")
+
+
 def search_get(*, version: ListVersion, search: str) -> CustomerListSearch | None:
     """This search as remembered for this version of the list, if it was made before."""
     rows = list(version.searches().filter(search=search)[:1])
@@ -179,7 +184,7 @@ def search_keep(*, version: ListVersion, search: str, total: int, first: tuple[s
                 CustomerListSearch.objects.bulk_create(
                     [row],
                     update_conflicts=True,
-                    unique_fields=["partner", "status", "search", "list_version", "status_version"],
+                    unique_fields=_search_once().fields,
                     update_fields=["company_name", "customer_id"],
                 )
             oldest_kept = searches.order_by("-pk").values("pk")[SEARCHES_KEPT - 1 : SEARCHES_KEPT]
