@@ -212,13 +212,27 @@ class BearerTokenScheme(OpenApiAuthenticationExtension):
 
 
 class JSONBodyParser(JSONParser):
-    """DRF's JSON parser, with a body nested too deeply for Python a 400 like any bad JSON (R14)."""
+    """DRF's JSON parser: names in camelCase or PascalCase; a body nested too deeply a 400 (R14).
+
+    Partner Center's own request examples and its .NET SDK write PascalCase names
+    (`{"PrimaryContact": {"FirstName": …}, "DateAgreed": …}`) and Partner Center reads
+    them without regard to case, so a script pointed at Accord must not have to rename them.
+    """
 
     def parse(self, stream, media_type=None, parser_context=None):
         try:
-            return super().parse(stream, media_type, parser_context)
+            return camel_case_names(super().parse(stream, media_type, parser_context))
         except RecursionError:
             raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from None
+
+
+def camel_case_names(data):
+    """`data` with every object's names starting in lower case: `DateAgreed` → `dateAgreed`."""
+    if isinstance(data, dict):
+        return {name[:1].lower() + name[1:]: camel_case_names(value) for name, value in data.items()}
+    if isinstance(data, list):
+        return [camel_case_names(value) for value in data]
+    return data
 
 
 # Permissions ----------------------------------------------------------------
