@@ -4,6 +4,9 @@ The list pages by keyset on (company name, id) — the order and index of
 customer_list — so every page is one query however deep it is.
 """
 
+import json
+from urllib.parse import unquote, urlencode
+
 from django.core import signing
 from django.db.models import Q
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
@@ -157,6 +160,9 @@ class NextLinkSerializer(serializers.Serializer):
 
 
 class LinksSerializer(serializers.Serializer):
+    """Links relative to the version root (`/customers?…`), as Partner Center writes them."""
+
+    self = NextLinkSerializer()
     next = NextLinkSerializer(required=False)
 
 
@@ -168,31 +174,110 @@ class CustomerCollectionSerializer(serializers.Serializer):
     attributes = AttributesSerializer()
 
 
-# Paging ------------------------------------------------------------------------
+# Paging and filtering ----------------------------------------------------------
+
+# Partner Center's CustomerSearchField names (and its REST reference's) → the column searched.
+FILTER_FIELDS = {
+    "companyname": "company_name",
+    "displayname": "company_name",
+    "domain": "domain",
+    "defaultdomainname": "domain",
+}
+# The name a link writes a filter's field with.
+LINK_FIELDS = {"company_name": "CompanyName", "domain": "Domain"}
+FILTER_OPERATOR = "starts_with"
+FILTER_SYNTAX = (
+    'filter must be {"Field": "CompanyName" or "Domain", "Value": "…", "Operator": "starts_with"}.'
+)
 
 
-def _page_size(request) -> int:
+def _page_size(request) -> int | None:
+    """The page size asked for; None when not given or 0 (Partner Center's SDK sends 0 for "any")."""
     raw = request.query_params.get("size")
     if raw is None or raw == "":
-        return PAGE_SIZE_DEFAULT
+        return None
     try:
         size = int(raw)
     except ValueError:
-        size = 0
-    if not 1 <= size <= PAGE_SIZE_MAX:
-        raise ApiError("invalid_input", f"size must be a whole number from 1 to {PAGE_SIZE_MAX}.")
-    return size
+        size = -1
+    if not 0 <= size <= PAGE_SIZE_MAX:
+        raise ApiError("invalid_input", f"size must be a whole number from 0 to {PAGE_SIZE_MAX}.")
+    return size or None
 
 
-def _continuation(request) -> tuple[str, int] | None:
+def _filter(request) -> tuple[str, str] | None:
+    """Partner Center's `filter` (JSON; names and the operator in any case): (column, prefix)."""
+    raw = request.query_params.get("filter")
+    if raw is None or raw == "":
+        return None
+    if raw.lstrip().startswith("%"):
+        # Encoded once more than the query string needs (the SDK encodes the JSON itself).
+        raw = unquote(raw)
+    try:
+        spec = json.loads(raw)
+    except (ValueError, RecursionError):
+        spec = None
+    if not isinstance(spec, dict):
+        raise ApiError("invalid_input", FILTER_SYNTAX)
+    spec = {str(name).lower(): value for name, value in spec.items()}
+    field, value, operator = spec.get("field"), spec.get("value"), spec.get("operator")
+    column = FILTER_FIELDS.get(field.lower()) if isinstance(field, str) else None
+    if column is None or not isinstance(value, str):
+        raise ApiError("invalid_input", FILTER_SYNTAX)
+    try:
+        value.encode()
+    except UnicodeEncodeError:  # A lone surrogate ("\ud800") that JSON allows and no database stores.
+        raise ApiError("invalid_input", "filter Value is not valid text.") from None
+    if not isinstance(operator, str) or operator.lower() != FILTER_OPERATOR:
+        raise ApiError(
+            "invalid_input", f"filter Operator must be {FILTER_OPERATOR}, the only one customers support."
+        )
+    return column, value
+
+
+def _filtered(qs, search: tuple[str, str] | None):
+    if search is None:
+        return qs
+    column, prefix = search
+    if "\x00" in prefix:
+        # No name holds a NUL byte, and PostgreSQL refuses one in a statement (R14).
+        return qs.none()
+    # Partner Center ignores the case of the value.
+    return qs.filter(**{f"{column}__istartswith": prefix})
+
+
+def _continuation(request) -> dict | None:
+    """Where the previous page ended, and the size and filter it was asked with."""
     token = request.headers.get(CONTINUATION_HEADER) or request.query_params.get("continuationToken")
     if not token:
         return None
     try:
-        name, pk = signing.loads(token, salt=_CONTINUATION_SALT)
-        return str(name), int(pk)
-    except (signing.BadSignature, ValueError, TypeError):
+        state = signing.loads(token, salt=_CONTINUATION_SALT)
+        if isinstance(state, list):  # A token of an earlier version: where the page ended only.
+            state = {"after": state}
+        name, pk = state["after"]
+        search = state.get("filter")
+        return {
+            "after": (str(name), int(pk)),
+            "size": int(state["size"]) if state.get("size") else None,
+            "filter": (str(search[0]), str(search[1])) if search else None,
+        }
+    except (signing.BadSignature, ValueError, TypeError, KeyError, IndexError):
         raise ApiError("continuation", "The continuation token is not valid.") from None
+
+
+def _link(size: int, search: tuple[str, str] | None, **extra) -> str:
+    """A link to the customer list, relative to the version root as Partner Center's are.
+
+    Partner Center's SDK follows a link by requesting /v1/ followed by its uri.
+    """
+    query = {"size": size}
+    if search is not None:
+        column, prefix = search
+        query["filter"] = json.dumps(
+            {"Field": LINK_FIELDS[column], "Value": prefix, "Operator": FILTER_OPERATOR}
+        )
+    return f"/customers?{urlencode({**query, **extra})}"
 
 
 # Views -------------------------------------------------------------------------
@@ -225,7 +310,28 @@ class CustomerListView(ApiView):
         summary="Get a list of customers (paged)",
         tags=["customers"],
         parameters=[
-            OpenApiParameter("size", int, description=f"Page size, 1 to {PAGE_SIZE_MAX}.", required=False),
+            OpenApiParameter(
+                "size",
+                int,
+                required=False,
+                description=f"Page size, 1 to {PAGE_SIZE_MAX}; 0 or none: {PAGE_SIZE_DEFAULT}, "
+                "or the size the continuation token was made with.",
+            ),
+            OpenApiParameter(
+                "filter",
+                str,
+                required=False,
+                description="Customers whose company name or domain starts with a text, case ignored: JSON "
+                '`{"Field": "CompanyName" or "Domain", "Value": "cont", "Operator": "starts_with"}`. '
+                "Kept by the continuation token.",
+            ),
+            OpenApiParameter(
+                "seekOperation",
+                str,
+                required=False,
+                description="Partner Center's `Next` beside a continuation token; "
+                "the token alone says where to go on.",
+            ),
             OpenApiParameter(
                 "continuationToken",
                 str,
@@ -239,29 +345,28 @@ class CustomerListView(ApiView):
         responses=common_responses({200: CustomerCollectionSerializer}, 400),
     )
     def get(self, request):
-        size = _page_size(request)
-        after = _continuation(request)
-        qs = customer_list(user=request.user)
-        if after is not None:
-            name, pk = after
+        continuation = _continuation(request)
+        size = _page_size(request) or (continuation or {}).get("size") or PAGE_SIZE_DEFAULT
+        search = _filter(request) or (continuation or {}).get("filter")
+        qs = _filtered(customer_list(user=request.user), search)
+        if continuation is not None:
+            name, pk = continuation["after"]
             qs = qs.filter(Q(company_name__gt=name) | Q(company_name=name, id__gt=pk))
         rows = list(qs[: size + 1])
         page, more = rows[:size], len(rows) > size
+        links = {"self": {"uri": _link(size, search), "method": "GET", "headers": []}}
         extra = {}
         if more:
             last = page[-1]
-            token = signing.dumps([last.company_name, last.pk], salt=_CONTINUATION_SALT, compress=True)
-            extra = {
-                "continuationToken": token,
-                "links": {
-                    "next": {
-                        "uri": f"/v1/customers?size={size}",
-                        "method": "GET",
-                        "headers": [{"key": CONTINUATION_HEADER, "value": token}],
-                    }
-                },
+            state = {"after": [last.company_name, last.pk], "size": size, "filter": search}
+            token = signing.dumps(state, salt=_CONTINUATION_SALT, compress=True)
+            extra["continuationToken"] = token
+            links["next"] = {
+                "uri": _link(size, search, seekOperation="Next"),
+                "method": "GET",
+                "headers": [{"key": CONTINUATION_HEADER, "value": token}],
             }
-        return Response(collection(CustomerSerializer(page, many=True).data, **extra))
+        return Response(collection(CustomerSerializer(page, many=True).data, **extra, links=links))
 
     @extend_schema(
         operation_id="customers_create",

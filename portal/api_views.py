@@ -5,8 +5,11 @@ authentication class and the exception handler) while rest_framework.views is
 still loading; a subclass of APIView cannot live there.
 """
 
+import re
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from rest_framework.views import APIView
@@ -45,7 +48,18 @@ def not_found(request, rest=""):
 
     404 for every method and every caller, with or without a token: a known
     path without a token is 401, an unknown one says only that it is unknown.
+    A path with doubled slashes is the endpoint it names without them: Partner
+    Center's SDK follows a link (`/customers?…`) by requesting `/v1/` + link.
     """
+    single = re.sub(r"/{2,}", "/", request.path_info)
+    if single != request.path_info:
+        try:
+            match = resolve(single)
+        except Resolver404:
+            match = None
+        if match is not None and match.func is not not_found:
+            request.path_info, request.path = single, request.path.replace(request.path_info, single)
+            return match.func(request, *match.args, **match.kwargs)
     response = JsonResponse(error_body("not_found", NOT_FOUND_DESCRIPTION), status=404)
     response["Content-Language"] = API_LANGUAGE
     return response

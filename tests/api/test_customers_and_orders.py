@@ -94,7 +94,8 @@ def test_api_6_get_customers_pages_with_a_continuation_token_in_one_query_per_pa
         assert body["attributes"] == {"objectType": "Collection"}
         assert body["totalCount"] == len(body["items"]) <= 3
         seen.extend(item["id"] for item in body["items"])
-        if "links" not in body:
+        assert body["links"]["self"]["uri"] == "/customers?size=3"
+        if "next" not in body["links"]:
             assert "continuationToken" not in body
             break
         following = body["links"]["next"]
@@ -102,9 +103,11 @@ def test_api_6_get_customers_pages_with_a_continuation_token_in_one_query_per_pa
         assert following["headers"][0]["key"] == "MS-ContinuationToken"
         assert following["headers"][0]["value"] == body["continuationToken"]
         headers = {h["key"]: h["value"] for h in following["headers"]}
+        # Relative to the version root, as Partner Center's links are.
+        assert following["uri"].startswith("/customers?")
         # Authentication (token, user, permissions) plus the one query of the page.
         with django_assert_max_num_queries(5):
-            response = client.get(following["uri"], headers=headers)
+            response = client.get(f"/v1{following['uri']}", headers=headers)
 
     expected = Customer.objects.filter(partner=partner).order_by("company_name", "id")
     assert seen == [str(c.tenant_id) for c in expected]

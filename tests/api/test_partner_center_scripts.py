@@ -20,6 +20,7 @@ from customers.models import Customer
 from orders.models import Order
 from tests.api.helpers import assert_error
 from tests.factories import (
+    CustomerFactory,
     OfferFactory,
     OrderFactory,
     SubscriptionFactory,
@@ -140,3 +141,136 @@ def test_r9_api_6_license_count_in_pascal_case_is_changed(api, admin_agent, part
     assert response.status_code == 200, response.content
     subscription.refresh_from_db()
     assert subscription.quantity == 7
+
+
+# The customer list: size=0, filter, links ----------------------------------------
+
+
+def test_api_6_size_0_is_the_default_page(api, admin_agent, partner):
+    CustomerFactory.create_batch(3, partner=partner)
+
+    response = api(admin_agent).get("/v1/customers?size=0")
+
+    assert len(_names(response)) == 3
+    assert response.json()["links"]["self"]["uri"] == "/customers?size=100"
+
+
+def test_r12_api_6_filter_by_company_name_prefix_ignores_case_and_other_partners(
+    api, admin_agent, partner, other_partner
+):
+    for name in ("Contoso Bikes", "contoso Cafe", "Fabrikam Contoso", "Adatum"):
+        CustomerFactory(partner=partner, company_name=name)
+    CustomerFactory(partner=other_partner, company_name="Contoso Elsewhere")
+
+    response = api(admin_agent).get(f"/v1/customers?size=0&filter={_filter('CompanyName', 'CONT')}")
+
+    assert _names(response) == ["Contoso Bikes", "contoso Cafe"]
+
+
+def test_api_6_filter_by_domain_prefix(api, admin_agent, partner):
+    CustomerFactory(partner=partner, company_name="One", domain="adatumone.onmicrosoft.com")
+    CustomerFactory(partner=partner, company_name="Two", domain="contosotwo.onmicrosoft.com")
+
+    # The REST reference's field name, and the operator in another case.
+    response = api(admin_agent).get(
+        f"/v1/customers?filter={_filter('DefaultDomainName', 'adatum', 'STARTS_WITH')}"
+    )
+
+    assert _names(response) == ["One"]
+
+
+def test_api_6_filter_encoded_twice_as_the_sdk_does_is_read(api, admin_agent, partner):
+    CustomerFactory(partner=partner, company_name="Contoso")
+    CustomerFactory(partner=partner, company_name="Adatum")
+
+    response = api(admin_agent).get(f"/v1/customers?size=0&filter={quote(_filter('Domain', ''))}")
+
+    assert _names(response) == ["Adatum", "Contoso"]
+
+
+def test_api_6_filter_keeps_wildcards_literal(api, admin_agent, partner):
+    CustomerFactory(partner=partner, company_name="100% Cotton")
+    CustomerFactory(partner=partner, company_name="1000 Islands")
+
+    assert _names(api(admin_agent).get(f"/v1/customers?filter={_filter('CompanyName', '100%')}")) == [
+        "100% Cotton"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("raw", "says"),
+    [
+        ("not json", "Field"),
+        (quote(json.dumps(["CompanyName", "cont"])), "Field"),
+        (_filter("IndirectReseller", "cont"), "CompanyName"),
+        (_filter("CompanyName", "cont", "contains"), "starts_with"),
+        (quote(json.dumps({"Field": "CompanyName", "Value": 5, "Operator": "starts_with"})), "Value"),
+        (quote('{"Field": "CompanyName", "Value": "\\ud800", "Operator": "starts_with"}'), "not valid text"),
+    ],
+)
+def test_r14_api_6_a_filter_accord_cannot_apply_is_400_saying_why(api, admin_agent, partner, raw, says):
+    CustomerFactory(partner=partner)
+
+    body = assert_error(api(admin_agent).get(f"/v1/customers?filter={raw}"), 400, 2000, "InvalidInput")
+
+    assert says in body["description"]
+
+
+def test_r14_api_6_a_filter_value_with_a_nul_matches_nothing(api, admin_agent, partner):
+    CustomerFactory(partner=partner, company_name="Contoso")
+
+    nul = _filter("CompanyName", "Con\x00")
+
+    assert _names(api(admin_agent).get(f"/v1/customers?filter={nul}")) == []
+
+
+def test_api_6_the_sdk_follows_next_links_through_a_filtered_list(api, admin_agent, partner):
+    for index in range(5):
+        CustomerFactory(partner=partner, company_name=f"Contoso {index}")
+    CustomerFactory(partner=partner, company_name="Adatum")
+    client = api(admin_agent)
+
+    seen = []
+    response = client.get(f"/v1/customers?size=2&filter={_filter('CompanyName', 'contoso')}")
+    while True:
+        seen += _names(response)
+        links = response.json()["links"]
+        if "next" not in links:
+            break
+        following = links["next"]
+        assert following["uri"].startswith("/customers?size=2&filter=")
+        # The SDK: new Uri(endpoint, "/v1/" + link.uri), with the link's headers.
+        response = client.get(
+            f"/v1/{following['uri']}", headers={h["key"]: h["value"] for h in following["headers"]}
+        )
+
+    assert seen == [f"Contoso {index}" for index in range(5)]
+
+
+def test_api_6_a_seek_query_with_only_the_token_keeps_the_size_and_the_filter(api, admin_agent, partner):
+    for index in range(5):
+        CustomerFactory(partner=partner, company_name=f"Contoso {index}")
+    CustomerFactory(partner=partner, company_name="Adatum")
+    client = api(admin_agent)
+    first = client.get(f"/v1/customers?size=2&filter={_filter('CompanyName', 'contoso')}").json()
+
+    # The SDK's QueryFactory.BuildSeekQuery(SeekOperation.Next, token): no size, no filter.
+    response = client.get(
+        "/v1/customers?seekOperation=Next", headers={"MS-ContinuationToken": first["continuationToken"]}
+    )
+
+    assert _names(response) == ["Contoso 2", "Contoso 3"]
+
+
+def test_r14_api_6_doubled_slashes_name_the_endpoint_and_unknown_paths_stay_404(api, admin_agent, partner):
+    customer = CustomerFactory(partner=partner, company_name="Contoso")
+    client = api(admin_agent)
+
+    assert _names(client.get("/v1//customers")) == ["Contoso"]
+    assert (
+        client.get(f"/v1//customers//{customer.tenant_id}").json()["companyProfile"]["companyName"]
+        == "Contoso"
+    )
+    assert_error(client.get("/v1//nothing"), 404, 1004)
+    # Still the endpoint's own rules: without a token, 401.
+    assert api().get("/v1//customers").status_code == 401
