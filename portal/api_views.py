@@ -6,6 +6,7 @@ still loading; a subclass of APIView cannot live there.
 """
 
 import re
+import uuid
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import JsonResponse
@@ -18,6 +19,20 @@ from portal.api import NOT_FOUND_DESCRIPTION, JSONBodyParser, PortalPermission, 
 
 # Partner Center's messages are English and scripts match on them, whatever Accept-Language says.
 API_LANGUAGE = "en"
+
+# Partner Center answers with the request's ids, or ids of its own when the request had none.
+TRACE_HEADERS = ("MS-RequestId", "MS-CorrelationId")
+# What is echoed as given: an id, not text that a header cannot carry back (R14).
+_TRACE_ID = re.compile(r"[\x21-\x7e]{1,200}")
+
+
+def trace(request, response):
+    """Answer with the request's MS-RequestId and MS-CorrelationId, or new ones, as Partner Center does."""
+    for header in TRACE_HEADERS:
+        given = request.headers.get(header) or ""
+        response[header] = given if _TRACE_ID.fullmatch(given) else str(uuid.uuid4())
+    response["Content-Language"] = API_LANGUAGE
+    return response
 
 
 class ApiView(APIView):
@@ -37,8 +52,7 @@ class ApiView(APIView):
             # Render inside the override, so that lazy strings in the data become English.
             if callable(getattr(response, "render", None)):
                 response.render()
-        response["Content-Language"] = API_LANGUAGE
-        return response
+        return trace(request, response)
 
 
 @csrf_exempt
@@ -60,6 +74,4 @@ def not_found(request, rest=""):
         if match is not None and match.func is not not_found:
             request.path_info, request.path = single, request.path.replace(request.path_info, single)
             return match.func(request, *match.args, **match.kwargs)
-    response = JsonResponse(error_body("not_found", NOT_FOUND_DESCRIPTION), status=404)
-    response["Content-Language"] = API_LANGUAGE
-    return response
+    return trace(request, JsonResponse(error_body("not_found", NOT_FOUND_DESCRIPTION), status=404))

@@ -11,6 +11,7 @@ Customers/CustomerCollectionOperations.cs).
 """
 
 import json
+import uuid
 from urllib.parse import quote
 
 import pytest
@@ -274,3 +275,28 @@ def test_r14_api_6_doubled_slashes_name_the_endpoint_and_unknown_paths_stay_404(
     assert_error(client.get("/v1//nothing"), 404, 1004)
     # Still the endpoint's own rules: without a token, 401.
     assert api().get("/v1//customers").status_code == 401
+
+
+# Trace headers --------------------------------------------------------------------
+
+
+def test_api_6_answers_carry_the_request_and_correlation_ids(api, admin_agent):
+    ids = {"MS-RequestId": str(uuid.uuid4()), "MS-CorrelationId": str(uuid.uuid4())}
+    client = api(admin_agent)
+
+    for response in (
+        client.get("/v1/agreements", headers=ids),
+        client.get("/v1/nothing", headers=ids),
+        api().get("/v1/agreements", headers=ids),
+    ):
+        assert (response["MS-RequestId"], response["MS-CorrelationId"]) == (
+            ids["MS-RequestId"],
+            ids["MS-CorrelationId"],
+        ), response.status_code
+
+
+def test_r14_api_6_answers_have_new_ids_when_the_request_gave_none_or_unusable_ones(api, admin_agent):
+    response = api(admin_agent).get("/v1/agreements", headers={"MS-CorrelationId": "two words"})
+
+    assert uuid.UUID(response["MS-RequestId"])
+    assert uuid.UUID(response["MS-CorrelationId"])
