@@ -20,7 +20,10 @@ urlpatterns = [
     # The split view serves its init script as a file: no inline script under the CSP.
     path(
         "api/docs/",
-        login_not_required(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        # A page, not an API: without its own OPTIONS answer, which it has no template for (R14).
+        login_not_required(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema", http_method_names=["get", "head"])
+        ),
         name="api-docs",
     ),
     path("v1/agreements", agreements_api.AgreementMetadataView.as_view(), name="api-agreements"),

@@ -15,5 +15,7 @@ ROWS = [
     Row("set_language", "POST", everyone(302), data=lambda w: {"language": "zh-hans", "next": "/"}),
     Row("admin:index", "GET", everyone(302, staff=200)),
     Row("api-schema", "GET", everyone(200)),
+    Row("api-schema", "OPTIONS", everyone(200)),
     Row("api-docs", "GET", everyone(200)),
+    Row("api-docs", "OPTIONS", everyone(405)),
 ]
