@@ -19,14 +19,13 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
 from django_countries.filters import CountryFilter
-from simple_history.admin import SimpleHistoryAdmin
 
 from agreements.models import Confirmation
 from customers.forms import CountrySelect
 from customers.models import AgreementStatus, Channel, Customer, PartnerCustomerCount
 from customers.services import EDITABLE_FIELDS, customer_update
 from customers.validators import phone_normalize
-from portal.admin import ReadOnlyInline
+from portal.admin import HistoryAdmin, ReadOnlyInline
 from portal.audit import actor_from_request
 from portal.pagination import PER_PAGE
 
@@ -152,7 +151,7 @@ class CustomerChangeList(ChangeList):
 
 
 @admin.register(Customer)
-class CustomerAdmin(SimpleHistoryAdmin):
+class CustomerAdmin(HistoryAdmin):
     """Staff edit a customer's details; the domain, tenant and confirmations stay as they are."""
 
     form = CustomerAdminForm

@@ -11,10 +11,9 @@ change history (R13) is shown through SimpleHistoryAdmin.
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from orders.models import Offer, Order, OrderLine, Subscription
-from portal.admin import DateDrillDownListFilter, ReadOnlyInline, ViewOnlyMixin
+from portal.admin import DateDrillDownListFilter, HistoryAdmin, ReadOnlyInline, ViewOnlyMixin
 
 
 @admin.register(Offer)
@@ -32,7 +31,7 @@ class OfferAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyHistoryAdmin(ViewOnlyMixin, SimpleHistoryAdmin):
+class ReadOnlyHistoryAdmin(ViewOnlyMixin, HistoryAdmin):
     """View and history only; reverting to an older version would be a write, so it is refused."""
 
     def get_readonly_fields(self, request, obj=None):

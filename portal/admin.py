@@ -4,9 +4,13 @@ import datetime
 
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
+from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
+from simple_history.admin import SimpleHistoryAdmin
 
 
 class ViewOnlyMixin:
@@ -20,6 +24,29 @@ class ViewOnlyMixin:
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple_history's history pages, where an id that is no id is a 404 as on the admin's own (R14).
+
+    simple_history filters by the id as given: `/admin/…/abc/history/` was a ValueError, a 500.
+    """
+
+    def history_view(self, request, object_id, extra_context=None):
+        _id_or_404(self.model, object_id)
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        _id_or_404(self.model, object_id)
+        _id_or_404(self.model.history.model, version_id)
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+def _id_or_404(model, value) -> None:
+    try:
+        model._meta.pk.to_python(unquote(value))
+    except ValidationError:
+        raise Http404 from None
 
 
 class FirstRowsInlineFormSet(BaseInlineFormSet):

@@ -57,3 +57,27 @@ def test_r14_only_admin_lists_are_redirected_and_only_for_a_nul_byte(client, sta
     # A change page keeps the list's filters only to link back to it: no lookup, no redirect.
     change = reverse("admin:customers_customer_change", args=[customer.pk])
     assert client.get(change, {"_changelist_filters": "channel__exact=a\x00b"}).status_code == 200
+
+
+def _history_admins():
+    return sorted(
+        (model._meta.app_label, model._meta.model_name)
+        for model, model_admin in admin.site._registry.items()
+        if hasattr(model_admin, "history_form_view")
+    )
+
+
+@pytest.mark.parametrize("bad_id", ["abc", "1.0", "%00", ".."])
+def test_r14_admin_history_pages_with_an_id_that_is_no_id_are_404(client, staff_user, partner, bad_id):
+    customer = confirmed_customer(partner=partner)
+    version = customer.history.latest().history_id
+    client.force_login(staff_user)
+    client.raise_request_exception = False
+    assert len(_history_admins()) >= 3  # customers, orders, subscriptions
+    for app_label, model_name in _history_admins():
+        base = f"/admin/{app_label}/{model_name}"
+        for url in (f"{base}/{bad_id}/history/", f"{base}/{customer.pk}/history/{bad_id}/"):
+            assert client.get(url).status_code == 404, url
+    # The pages themselves still work for real ids.
+    assert client.get(f"/admin/customers/customer/{customer.pk}/history/").status_code == 200
+    assert client.get(f"/admin/customers/customer/{customer.pk}/history/{version}/").status_code == 200
