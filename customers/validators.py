@@ -4,10 +4,16 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
 
 from customers.models import DOMAIN_SUFFIX
+
+
+def _country_name(country, region: str | None) -> str:
+    """The country's name in the user's language, whether given as a Country or as its code."""
+    return str(getattr(country, "name", "") or (countries.name(region) if region else "") or region or "")
 
 
 def phone_normalize(*, raw: str | None, country, field: str) -> str:
@@ -26,7 +32,7 @@ def phone_normalize(*, raw: str | None, country, field: str) -> str:
                 field: ValidationError(
                     _("Enter a valid phone number for %(country)s, for example %(example)s."),
                     code="invalid_phone",
-                    params={"country": getattr(country, "name", region or ""), "example": _example(region)},
+                    params={"country": _country_name(country, region), "example": _example(region)},
                 )
             }
         )
@@ -36,7 +42,7 @@ def phone_normalize(*, raw: str | None, country, field: str) -> str:
                 field: ValidationError(
                     _("Enter a phone number of %(country)s."),
                     code="phone_country",
-                    params={"country": getattr(country, "name", region)},
+                    params={"country": _country_name(country, region)},
                 )
             }
         )
