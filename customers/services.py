@@ -1,5 +1,6 @@
 """Every write of a customer goes through these functions (F1, R13, R15)."""
 
+import copy
 import uuid
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -143,6 +144,31 @@ def customer_create(
 
 
 @transaction.atomic
+def customer_update_validate(*, customer: Customer, **changes) -> None:
+    """Raise the ValidationError customer_update would raise for these changes; store nothing.
+
+    The edit form calls it for the fields that cleaned when others did not, so that every
+    bad field is reported at once (R14).
+    """
+    _changed(copy.copy(customer), changes)
+
+
+def _changed(customer: Customer, changes: dict) -> Customer:
+    """The customer with these changes applied and checked; raise every field error at once."""
+    cleaned = _clean_details(changes)
+    if "domain" in cleaned:
+        raise ValidationError(
+            {"domain": ValidationError(_("The domain cannot be changed."), code="immutable")}
+        )
+    for name, value in cleaned.items():
+        setattr(customer, name, value)
+    errors: dict = {}
+    refuse_nul(cleaned, errors)
+    _apply_phone(customer, errors)
+    _validate(customer, errors)
+    return customer
+
+
 def customer_update(*, actor: Actor, customer: Customer, channel: str, **changes) -> Customer:
     """Change a customer's details (not its domain, tenant id or confirmation).
 
@@ -155,20 +181,9 @@ def customer_update(*, actor: Actor, customer: Customer, channel: str, **changes
     staff = user.is_staff and user.partner_id is None
     if not user.has_perm("customers.change_customer") or not (own or staff):
         raise PermissionDenied(_("You do not have permission to edit this customer."))
-    customer = Customer.objects.select_for_update().get(pk=customer.pk)
-    cleaned = _clean_details(changes)
-    if "domain" in cleaned:
-        raise ValidationError(
-            {"domain": ValidationError(_("The domain cannot be changed."), code="immutable")}
-        )
-    for name, value in cleaned.items():
-        setattr(customer, name, value)
+    customer = _changed(Customer.objects.select_for_update().get(pk=customer.pk), changes)
     customer.updated_by = user
     customer.updated_channel = channel
-    errors: dict = {}
-    refuse_nul(cleaned, errors)
-    _apply_phone(customer, errors)
-    _validate(customer, errors)
     customer._history_user = user
     customer._change_reason = channel
     customer.save()

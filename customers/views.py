@@ -14,6 +14,7 @@ from django.views.generic import ListView
 
 from agreements.selectors import confirmation_history, template_latest_mca
 from agreements.services import (
+    Acceptor,
     acceptor_validate,
     agreements_available,
     confirm_refusal,
@@ -27,7 +28,7 @@ from customers.selectors import (
     customer_get,
     customer_list,
 )
-from customers.services import customer_create, customer_update, customer_validate
+from customers.services import customer_create, customer_update, customer_update_validate, customer_validate
 from customers.validators import domain_normalize
 from portal.audit import actor_from_request
 from portal.forms import add_service_errors
@@ -180,15 +181,28 @@ class CustomerCreateView(PermissionRequiredMixin, View):
         try:
             customer_validate(actor=actor, **details)
         except ValidationError as exc:
-            if not hasattr(exc, "error_dict"):
-                return
-            judged = {
-                name: errors
-                for name, errors in exc.error_dict.items()
-                if name in details and (name != "contact_phone" or "country" in details)
-            }
-            if judged:
-                add_service_errors(form, ValidationError(judged))
+            _add_judged_errors(form, exc, judged=details, needs_country={"contact_phone"})
+        if not form.agreements_available:
+            return
+        # The acceptor too (R1, R2): a future date or a bad phone is shown with the other errors.
+        fields = form.acceptor_field_map()
+        acceptor = Acceptor(
+            first_name=cleaned.get(fields["first_name"], ""),
+            last_name=cleaned.get(fields["last_name"], ""),
+            email=cleaned.get(fields["email"], ""),
+            phone_number=cleaned.get(fields["phone_number"], ""),
+            date_agreed=cleaned.get("date_agreed"),
+        )
+        try:
+            acceptor_validate(
+                user=actor.user,
+                acceptor=acceptor,
+                country=cleaned.get("country"),
+                template=template_for_confirmation(),
+            )
+        except ValidationError as exc:
+            judged = {name for name, field in fields.items() if field in cleaned}
+            _add_judged_errors(form, exc, judged=judged, needs_country={"phone_number"}, field_map=fields)
 
     def _step1(self, request, form):
         context = {
@@ -217,6 +231,20 @@ class CustomerCreateView(PermissionRequiredMixin, View):
             context["acceptor_is_contact"] = form.acceptor_is_contact
             context["date_agreed"] = data["date_agreed"]
         return context
+
+
+def _add_judged_errors(form, exc, *, judged, needs_country, field_map=None) -> None:
+    """Add a service's errors about fields that cleaned; a phone only when the country cleaned too."""
+    if not hasattr(exc, "error_dict"):
+        return
+    country_cleaned = "country" in form.cleaned_data
+    errors = {
+        name: messages_
+        for name, messages_ in exc.error_dict.items()
+        if name in judged and (name not in needs_country or country_cleaned)
+    }
+    if errors:
+        add_service_errors(form, ValidationError(errors), field_map)
 
 
 def _display(form, name):
@@ -289,6 +317,13 @@ class CustomerEditView(PermissionRequiredMixin, View):
             else:
                 messages.success(request, _("The customer's details were saved."))
                 return redirect(customer)
+        else:
+            # R14: the rules' errors on the fields that did clean too (a phone for the country), now.
+            details = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+            try:
+                customer_update_validate(customer=customer, **details)
+            except ValidationError as exc:
+                _add_judged_errors(form, exc, judged=details, needs_country={"contact_phone"})
         return render(request, self.template_name, {"customer": customer, "form": form})
 
 

@@ -472,6 +472,19 @@ def test_r14_edit_errors_rerender_with_the_typed_values(client, admin_agent, par
     assert 'value="12345"' in response.content.decode()
 
 
+def test_r14_edit_a_phone_for_another_country_is_shown_beside_a_missing_name(client, admin_agent, partner):
+    customer = CustomerFactory(partner=partner, country="FR")
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+    data = {k: v for k, v in STEP1.items() if k not in ("domain", "accepted", "date_agreed")}
+    data.update(country="FR", contact_phone="(425) 555-0100", company_name="", contact_email="bad")
+    response = signed_in(client, admin_agent).post(url, data)
+    errors = response.context["form"].errors
+    assert set(errors) == {"company_name", "contact_email", "contact_phone"}
+    assert "France" in errors["contact_phone"][0]
+    customer.refresh_from_db()
+    assert customer.company_name != ""  # nothing saved
+
+
 # R12 ------------------------------------------------------------------------------
 
 
@@ -722,6 +735,51 @@ def test_r14_f1_a_phone_is_not_judged_when_its_country_did_not_clean(client, sal
     data = {**STEP1, "country": "XX", "contact_phone": "12345"}
     response = post_new(signed_in(client, sales_agent), data)
     assert set(response.context["form"].errors) == {"country"}
+
+
+def test_r2_r14_f1_a_future_date_is_shown_beside_a_bad_email(client, sales_agent):
+    data = {**STEP1, "contact_email": "not-an-email", "date_agreed": "2999-01-01"}
+    response = post_new(signed_in(client, sales_agent), data)
+    errors = response.context["form"].errors
+    assert set(errors) == {"contact_email", "date_agreed"}
+    assert "later than today" in errors["date_agreed"][0]
+
+
+def test_r1_r14_f1_the_acceptors_bad_phone_is_shown_beside_a_bad_email_naming_the_country(
+    client, sales_agent
+):
+    data = {
+        **STEP1,
+        "contact_email": "not-an-email",
+        "country": "FR",
+        "contact_phone": "01 23 45 67 89",
+        "acceptor_update": "on",
+        "acceptor_first_name": "Ann",
+        "acceptor_last_name": "Other",
+        "acceptor_email": "ann@wingtip.example",
+        "acceptor_phone": "12",
+    }
+    response = post_new(signed_in(client, sales_agent), data)
+    errors = response.context["form"].errors
+    assert set(errors) == {"contact_email", "acceptor_phone"}
+    # The country's name, as in the contact's phone message, not its code.
+    assert "for France" in errors["acceptor_phone"][0]
+
+
+def test_r14_f1_the_acceptors_fields_are_not_judged_when_they_did_not_clean(client, sales_agent):
+    data = {**STEP1, "contact_email": "not-an-email", "date_agreed": "someday", "country": "XX"}
+    data.update(
+        acceptor_update="on", acceptor_first_name="Ann", acceptor_last_name="Other", acceptor_phone="12"
+    )
+    response = post_new(signed_in(client, sales_agent), data)
+    # The form's own messages only: no "required" for the bad email, no phone without a country.
+    assert set(response.context["form"].errors) == {
+        "contact_email",
+        "date_agreed",
+        "country",
+        "acceptor_email",
+    }
+    assert response.context["form"].errors["acceptor_email"] == ["This field is required."]
 
 
 def test_f4_customer_list_page_order_is_the_databases_name_order_in_any_script(client, admin_agent, partner):
