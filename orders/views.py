@@ -145,6 +145,7 @@ def subscription_list(request, tenant_id):
             "subscriptions": page.object_list,
             "blocked": agreement_gate_blocks(customer),
             "blocked_message": LICENSE_COUNT_BLOCKED_MESSAGE,
+            "confirm_refusal": confirm_refusal(request.user),
             "active_tab": "subscriptions",
         },
     )
@@ -193,6 +194,7 @@ def subscription_quantity(request, tenant_id, subscription_id):
             "subscription": subscription,
             "form": form,
             "blocked_message": blocked_message,
+            "confirm_refusal": confirm_refusal(request.user),
             "active_tab": "subscriptions",
         },
     )

@@ -280,6 +280,29 @@ def test_f5_license_count_change_is_refused_with_a_link_to_f2_while_required(
     assert subscription.quantity == 5
 
 
+def test_r4_f5_a_reseller_is_told_to_ask_its_provider_not_sent_to_f2(
+    client, reseller_agent, reseller_partner, license_offer
+):
+    required = CustomerFactory(partner=reseller_partner)
+    subscription = SubscriptionFactory(order__customer=required, customer=required, offer=license_offer)
+    client.force_login(reseller_agent)
+    f2 = reverse("agreements:confirm", kwargs={"tenant_id": required.tenant_id})
+    for url in (
+        reverse("orders:subscriptions", kwargs={"tenant_id": required.tenant_id}),
+        _quantity_url(subscription),
+    ):
+        page = client.get(url).content.decode()
+        assert "The license count cannot change until" in page
+        assert "Ask your indirect provider" in page
+        assert f'href="{f2}"' not in page
+
+
+def test_f5_no_license_count_notice_without_subscriptions(signed_in, required_customer):
+    page = signed_in.get(reverse("orders:subscriptions", kwargs={"tenant_id": required_customer.tenant_id}))
+    assert 'data-testid="license-count-blocked"' not in page.content.decode()
+    assert "This customer has no subscriptions yet." in page.content.decode()
+
+
 def test_f5_license_count_changes_for_a_confirmed_customer(signed_in, customer, license_offer):
     subscription = SubscriptionFactory(order__customer=customer, customer=customer, offer=license_offer)
     response = signed_in.post(_quantity_url(subscription), {"quantity": "9"}, follow=True)
