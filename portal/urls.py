@@ -3,9 +3,15 @@
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
 
 from portal import views
+
+# The admin is Accord's, in the user's language (R16), not "Django administration".
+admin.site.site_header = _("Accord administration")
+admin.site.site_title = _("Accord administration")
+admin.site.index_title = _("Portal records")
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -33,6 +33,28 @@ def test_r11_sandbox_banner_only_in_sandbox(client, admin_agent, settings):
     assert b"sandbox-banner" in client.get(reverse("home")).content
 
 
+@pytest.mark.parametrize("url", ["/admin/login/", "/admin/", "/admin/customers/customer/", "/api/docs/"])
+def test_r11_r16_the_admin_and_the_api_docs_show_the_sandbox_banner_and_the_language_switch(
+    client, staff_user, settings, url
+):
+    if url != "/admin/login/":  # the sign-in page, as anyone sees it before signing in
+        client.force_login(staff_user)
+    assert b"sandbox-banner" not in client.get(url).content
+    settings.PORTAL_ENVIRONMENT = "sandbox"
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="sandbox-banner"' in page
+    assert 'action="/i18n/setlang/"' in page
+    assert 'name="next" type="hidden" value="' + url + '"' in page
+
+
+def test_r16_the_admin_is_accords_in_the_users_language(client, staff_user):
+    client.force_login(staff_user)
+    assert "<title>Portal records | Accord administration</title>" in client.get("/admin/").content.decode()
+    chinese = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "Accord administration" not in chinese
+    assert "Django" not in chinese
+
+
 def test_unknown_page_is_a_friendly_404(client, admin_agent):
     client.force_login(admin_agent)
     response = client.get("/no-such-page/")
@@ -50,3 +72,14 @@ def test_home_counts_customers_by_agreement_status(client, admin_agent, other_pa
     response = client.get(reverse("home"))
     assert response.context["required_count"] == 3
     assert response.context["confirmed_count"] == 1
+
+
+def test_r16_the_500_page_is_marked_in_the_users_language(rf):
+    from django.utils import translation
+
+    from portal.views import server_error
+
+    with translation.override("zh-hans"):
+        page = server_error(rf.get("/")).content.decode()
+    assert '<html lang="zh-hans">' in page
+    assert "Something went wrong" not in page
