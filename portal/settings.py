@@ -99,7 +99,10 @@ TEMPLATES = [
                 "portal.context_processors.portal",
             ],
             # portal is no app of its own; its template tags are named here.
-            "libraries": {"portal_forms": "portal.templatetags.portal_forms"},
+            "libraries": {
+                "portal_forms": "portal.templatetags.portal_forms",
+                "portal_text": "portal.templatetags.portal_text",
+            },
         },
     },
 ]
