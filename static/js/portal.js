@@ -1,8 +1,63 @@
 // Progressive enhancements only; every page works without JavaScript.
 document.addEventListener("DOMContentLoaded", () => {
   // Language switch: submit on change (the button stays for keyboard and no-JS users).
+  // requestSubmit, unlike submit, fires the form's submit event, which keepInput below needs.
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
-    select.addEventListener("change", () => select.form.submit());
+    select.addEventListener("change", () => select.form.requestSubmit());
+  });
+  // R16: switching language reloads the page by GET, which would lose what was typed but not
+  // saved. Keep the page's other forms in sessionStorage (this tab only) and put it back once.
+  const KEPT = "accord:kept-input";
+  const keptForms = () => [...document.querySelectorAll("form:not([data-keep-input])")];
+  // Forms are matched by method, target and order: several forms on a page must not mix.
+  // getAttribute, because a field named "action" (F1's buttons) shadows form.action.
+  const formKeys = (forms) => {
+    const seen = {};
+    return forms.map((form) => {
+      const target = new URL(form.getAttribute("action") || "", location.href).pathname;
+      const key = `${(form.getAttribute("method") || "get").toLowerCase()} ${target}`;
+      seen[key] = (seen[key] || 0) + 1;
+      return `${key} ${seen[key]}`;
+    });
+  };
+  // Secrets and files are never kept; the server issues fresh tokens, so hidden fields never
+  // take a kept value either.
+  const SKIPPED_TYPES = ["password", "file", "submit", "button", "reset", "image"];
+  const SERVER_OWNED = ["csrfmiddlewaretoken", "idempotency_key"];
+  const fields = (form) =>
+    [...form.elements].filter(
+      (el) =>
+        el.name &&
+        !el.disabled &&
+        el.matches("input, select, textarea") &&
+        !SKIPPED_TYPES.includes(el.type) &&
+        !SERVER_OWNED.includes(el.name),
+    );
+  const typed = (form) => fields(form).filter((el) => el.type !== "hidden");
+  const isChoice = (el) => el.type === "checkbox" || el.type === "radio";
+  // What a field would submit, as a list (a select may submit several values, a checkbox none).
+  const valuesOf = (el) => {
+    if (el.tagName === "SELECT") return [...el.selectedOptions].map((option) => option.value);
+    return !isChoice(el) || el.checked ? [el.value] : [];
+  };
+  const keepInput = () => {
+    const forms = keptForms();
+    const keys = formKeys(forms);
+    const kept = {};
+    forms.forEach((form, i) => {
+      // A wizard step rendered from a POST (F1's review) carries step 1's values in hidden
+      // fields only; keeping those refills step 1, which is what the reload shows.
+      const own = typed(form);
+      const values = {};
+      for (const el of own.length ? own : fields(form)) {
+        values[el.name] = [...(values[el.name] || []), ...valuesOf(el)];
+      }
+      kept[keys[i]] = values;
+    });
+    sessionStorage.setItem(KEPT, JSON.stringify({ path: location.pathname, forms: kept }));
+  };
+  document.querySelectorAll("form[data-keep-input]").forEach((form) => {
+    form.addEventListener("submit", keepInput);
   });
   // R15: a form submits once; a second click while the first is in flight does nothing.
   document.querySelectorAll("form[data-once]").forEach((form) => {
@@ -33,6 +88,41 @@ document.addEventListener("DOMContentLoaded", () => {
       });
       const first = document.querySelector('[name="acceptor_first_name"]');
       if (first) first.focus();
+    });
+  }
+  // R16: put back what was kept before the language switch. Last, so the handlers above see the
+  // events. Whatever page this is, the kept input is read once: a later visit finds nothing.
+  const kept = JSON.parse(sessionStorage.getItem(KEPT));
+  sessionStorage.removeItem(KEPT);
+  if (kept && kept.path === location.pathname) {
+    const forms = keptForms();
+    formKeys(forms).forEach((key, i) => {
+      const values = kept.forms[key];
+      if (!values) return;
+      const changed = [];
+      const nth = {};
+      for (const el of typed(forms[i])) {
+        const saved = values[el.name];
+        if (!saved) continue;
+        const before = valuesOf(el).join("\n");
+        if (el.tagName === "SELECT") {
+          for (const option of el.options) option.selected = saved.includes(option.value);
+        } else if (isChoice(el)) {
+          // A checkbox kept from a hidden field (F1's review) arrives as Django's "True".
+          el.checked = saved.includes(el.value) || (el.value === "on" && saved.includes("True"));
+        } else {
+          // Several fields may share a name: the n-th gets the n-th value.
+          nth[el.name] = (nth[el.name] ?? -1) + 1;
+          if (nth[el.name] < saved.length) el.value = saved[nth[el.name]];
+        }
+        if (valuesOf(el).join("\n") !== before) changed.push(el);
+      }
+      // Fired once every value is back, so a handler sees the whole form (F1's Update fills
+      // only empty acceptor fields).
+      for (const el of changed) {
+        el.dispatchEvent(new Event("input", { bubbles: true }));
+        el.dispatchEvent(new Event("change", { bubbles: true }));
+      }
     });
   }
 });
