@@ -89,3 +89,28 @@ def test_r16_main_pages_have_no_serious_axe_violations_nor_csp_errors(page, live
         line for line in console if "Content Security Policy" in line or line.startswith("pageerror")
     ]
     assert not csp_errors, csp_errors
+
+
+def test_r16_pages_fit_a_phone_screen_in_chinese(page, live_server, partner, sign_in):
+    """At 375 px nothing scrolls sideways but a table, inside its own scroll box; headers keep their words."""
+    agent = UserFactory(username="sales.agent", partner=partner, role="Sales agent")
+    offer = OfferFactory(id="BASIC:0001", name="Microsoft 365 Business Basic")
+    confirmed = confirmed_customer(partner=partner, company_name="Adatum")
+    SubscriptionFactory(order__customer=confirmed, order__placed_by=agent, customer=confirmed, offer=offer)
+    sign_in(page, agent)
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+    tenant = {"tenant_id": confirmed.tenant_id}
+    wide = {}
+    for name in ("customers:detail", "orders:new", "orders:list", "orders:subscriptions"):
+        page.goto(live_server.url + reverse(name, kwargs=tenant))
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            wide[name] = width
+        # Every header on one line: a header broken between its characters is taller than one line.
+        heights = page.locator("thead th").evaluate_all(
+            "cells => cells.map(c => c.getBoundingClientRect().height"
+            " / parseFloat(getComputedStyle(c).lineHeight))"
+        )
+        assert all(lines < 2.2 for lines in heights), (name, heights)
+    assert not wide, wide
