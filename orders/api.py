@@ -69,7 +69,7 @@ class OrderInputSerializer(serializers.Serializer):
 class LineItemSerializer(serializers.Serializer):
     lineItemNumber = serializers.IntegerField(source="line_item_number")
     offerId = serializers.CharField(source="offer_id")
-    subscriptionId = serializers.CharField(allow_null=True)
+    subscriptionId = serializers.UUIDField(allow_null=True)
     quantity = serializers.IntegerField()
 
 
@@ -91,7 +91,7 @@ class OrderSerializer(serializers.Serializer):
                 {
                     "lineItemNumber": line.line_item_number,
                     "offerId": line.offer_id,
-                    "subscriptionId": str(subscriptions[0].pk) if subscriptions else None,
+                    "subscriptionId": str(subscriptions[0].api_id) if subscriptions else None,
                     "quantity": line.quantity,
                 }
             )
@@ -105,7 +105,7 @@ class OrderSerializer(serializers.Serializer):
 
 
 class SubscriptionSerializer(serializers.Serializer):
-    id = serializers.CharField(source="pk")
+    id = serializers.UUIDField(source="api_id", help_text="A GUID, as Partner Center's subscription ids are.")
     offerId = serializers.CharField(source="offer_id")
     offerName = serializers.CharField(source="offer.name")
     billingType = serializers.ChoiceField(source="offer.billing_type", choices=["license", "usage"])
@@ -255,7 +255,7 @@ class CustomerSubscriptionView(ApiView):
 
     def _subscription(self, request, tenant_id, subscription_id):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
-        return subscription_get(user=request.user, customer=customer, subscription_id=subscription_id)
+        return subscription_get(user=request.user, customer=customer, api_id=subscription_id)
 
     @extend_schema(
         operation_id="customer_subscriptions_get",

@@ -1,5 +1,7 @@
 """The product catalogue, orders and the subscriptions they create."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -125,6 +127,8 @@ class Subscription(models.Model):
         blank=True,
         related_name="subscriptions",
     )
+    # The API's id: a GUID, as Partner Center's subscription ids are (its tools check the form).
+    api_id = models.UUIDField(_("subscription ID"), default=uuid.uuid4, unique=True, editable=False)
     # None for usage-based offers: they have no license count.
     quantity = models.PositiveIntegerField(_("license count"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.ACTIVE)

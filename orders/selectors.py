@@ -1,5 +1,7 @@
 """Reads of offers, orders and subscriptions, scoped to the user's partner (R12)."""
 
+import uuid
+
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
@@ -27,11 +29,12 @@ def subscription_list(*, customer) -> QuerySet[Subscription]:
     return Subscription.objects.filter(customer=customer).select_related("offer").order_by("created_at", "id")
 
 
-def subscription_get(*, user, customer, subscription_id) -> Subscription:
-    """One subscription of a customer already scoped to the user's partner; else 404."""
+def subscription_get(*, user, customer, subscription_id=None, api_id=None) -> Subscription:
+    """One subscription of a customer already scoped to the user's partner, by id or API id; else 404."""
     try:
+        lookup = {"pk": int(subscription_id)} if api_id is None else {"api_id": uuid.UUID(str(api_id))}
         return Subscription.objects.select_related("offer", "customer").get(
-            pk=int(subscription_id), customer=customer, customer__partner_id=user.partner_id
+            **lookup, customer=customer, customer__partner_id=user.partner_id
         )
     except (ValueError, TypeError, Subscription.DoesNotExist):
         raise Http404 from None

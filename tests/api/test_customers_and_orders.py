@@ -187,7 +187,7 @@ def test_r8_order_for_a_confirmed_customer_is_201(api, sales_agent, partner):
         (1, "USE:1", 1),
     ]
     subscriptions = {s.offer_id: s for s in Subscription.objects.all()}
-    assert data["lineItems"][0]["subscriptionId"] == str(subscriptions["LIC:1"].pk)
+    assert data["lineItems"][0]["subscriptionId"] == str(subscriptions["LIC:1"].api_id)
     assert order.channel == Channel.API and order.client_ip == "198.51.100.3"
     listed = api(sales_agent).get(f"/v1/customers/{customer.tenant_id}/orders").json()
     assert [o["id"] for o in listed["items"]] == [str(order.pk)]
@@ -210,8 +210,8 @@ def test_api_6_subscription_id_is_the_subscription_its_line_created_not_the_one_
     items = api(helpdesk_agent).get(f"/v1/customers/{customer.tenant_id}/orders").json()["items"]
 
     assert [(i["lineItemNumber"], i["offerId"], i["subscriptionId"]) for i in items[0]["lineItems"]] == [
-        (0, "LIC:1", str(first.pk)),
-        (1, "LIC:2", str(second.pk)),
+        (0, "LIC:1", str(first.api_id)),
+        (1, "LIC:2", str(second.api_id)),
         (2, unlinked_line.offer_id, None),
     ]
 
@@ -263,9 +263,11 @@ def _subscription(customer, **kwargs):
 
 def test_r9_license_count_change_for_a_confirmed_customer_is_200(api, admin_agent, partner):
     subscription = _subscription(confirmed_customer(partner=partner), quantity=5)
-    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.pk}"
+    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.api_id}"
 
-    response = api(admin_agent).patch(url, {"id": str(subscription.pk), "quantity": 7, "status": "active"})
+    response = api(admin_agent).patch(
+        url, {"id": str(subscription.api_id), "quantity": 7, "status": "active"}
+    )
 
     assert response.status_code == 200, response.content
     assert response.json()["quantity"] == 7
@@ -278,7 +280,7 @@ def test_r9_license_count_change_for_a_confirmed_customer_is_200(api, admin_agen
 
 def test_r9_license_count_change_without_confirmation_is_403_13605(api, admin_agent, partner):
     subscription = _subscription(CustomerFactory(partner=partner), quantity=5)
-    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.pk}"
+    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.api_id}"
 
     assert_error(api(admin_agent).patch(url, {"quantity": 7}), 403, 13605)
     subscription.refresh_from_db()
@@ -288,7 +290,7 @@ def test_r9_license_count_change_without_confirmation_is_403_13605(api, admin_ag
 def test_r9_usage_based_subscription_has_no_license_count_400(api, admin_agent, partner):
     usage = OfferFactory(id="USE:1", billing_type="usage", max_quantity=1)
     subscription = _subscription(confirmed_customer(partner=partner), offer=usage, quantity=None)
-    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.pk}"
+    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.api_id}"
 
     assert_error(
         api(admin_agent).patch(url, {"quantity": 3}), 400, 2006, "UsageBasedSubscriptionHasNoQuantity"
@@ -298,6 +300,6 @@ def test_r9_usage_based_subscription_has_no_license_count_400(api, admin_agent, 
 @pytest.mark.parametrize("body", [{}, {"quantity": "7"}, {"quantity": 7.5}, {"quantity": True}, [7]])
 def test_r9_quantity_of_the_wrong_type_is_400(api, admin_agent, partner, body):
     subscription = _subscription(confirmed_customer(partner=partner), quantity=5)
-    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.pk}"
+    url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.api_id}"
 
     assert_error(api(admin_agent).patch(url, body), 400, 2000)

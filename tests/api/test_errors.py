@@ -344,7 +344,7 @@ def test_r12_unknown_or_another_partners_object_is_the_same_404(api, admin_agent
         own=own.tenant_id,
         other=other.tenant_id,
         missing="3f2504e0-4f89-11d3-9a0c-0305e82c3301",
-        other_subscription=other_subscription.pk,
+        other_subscription=other_subscription.api_id,
     )
 
     body = assert_error(api(admin_agent).get(url), 404, 1004, "NotFound")

@@ -134,10 +134,12 @@ def test_r8_api_6_order_in_pascal_case_is_placed(api, sales_agent, partner):
 def test_r9_api_6_license_count_in_pascal_case_is_changed(api, admin_agent, partner):
     customer = confirmed_customer(partner=partner)
     subscription = SubscriptionFactory(order=OrderFactory(customer=customer), customer=customer, quantity=5)
-    url = f"/v1/customers/{customer.tenant_id}/subscriptions/{subscription.pk}"
+    url = f"/v1/customers/{customer.tenant_id}/subscriptions/{subscription.api_id}"
 
     # The SDK sends the whole subscription back with its new quantity.
-    response = api(admin_agent).patch(url, {"Id": str(subscription.pk), "Quantity": 7, "Status": "active"})
+    response = api(admin_agent).patch(
+        url, {"Id": str(subscription.api_id), "Quantity": 7, "Status": "active"}
+    )
 
     assert response.status_code == 200, response.content
     subscription.refresh_from_db()
@@ -300,3 +302,20 @@ def test_r14_api_6_answers_have_new_ids_when_the_request_gave_none_or_unusable_o
 
     assert uuid.UUID(response["MS-RequestId"])
     assert uuid.UUID(response["MS-CorrelationId"])
+
+
+# Subscription ids --------------------------------------------------------------------
+
+
+def test_api_6_subscription_ids_are_guids_and_nothing_else_finds_one(api, admin_agent, partner):
+    customer = confirmed_customer(partner=partner)
+    subscription = SubscriptionFactory(order=OrderFactory(customer=customer), customer=customer)
+    client = api(admin_agent)
+    base = f"/v1/customers/{customer.tenant_id}/subscriptions"
+
+    listed = client.get(base).json()["items"][0]["id"]
+    # Partner Center's subscription ids are GUIDs; its PowerShell module refuses anything else.
+    assert uuid.UUID(listed) == subscription.api_id
+    assert client.get(f"{base}/{listed}").json()["id"] == listed
+    for other in (subscription.pk, "١", uuid.uuid4()):
+        assert_error(client.get(f"{base}/{other}"), 404, 1004)

@@ -76,7 +76,7 @@ def targets(admin_agent, wsgi_app):
     return {
         "headers": {"Authorization": f"Bearer {token}"},
         "tenant_id": str(customer.tenant_id),
-        "subscription_id": str(subscription.pk),
+        "subscription_id": str(subscription.api_id),
     }
 
 

@@ -188,7 +188,7 @@ def test_r14_post_orders_with_hostile_offer_id(api, confirmed, license_offer, na
     quantity=st.one_of(st.integers(-(2**40), 2**40), st.integers(-1, 302), st.floats(), st.text(max_size=4))
 )
 def test_r9_r14_patch_subscription_quantity_is_set_exactly_or_refused(api, confirmed, subscription, quantity):
-    url = f"/v1/customers/{confirmed.tenant_id}/subscriptions/{subscription.pk}"
+    url = f"/v1/customers/{confirmed.tenant_id}/subscriptions/{subscription.api_id}"
     response = api.patch(url, raw=json.dumps({"quantity": quantity}, allow_nan=True))
     valid = (
         isinstance(quantity, int | float)
@@ -228,7 +228,7 @@ def test_r14_malformed_bodies_are_a_json_error(api, customer, confirmed, subscri
         "customers": "/v1/customers",
         "agreements": f"/v1/customers/{customer.tenant_id}/agreements",
         "orders": f"/v1/customers/{confirmed.tenant_id}/orders",
-        "subscription": f"/v1/customers/{confirmed.tenant_id}/subscriptions/{subscription.pk}",
+        "subscription": f"/v1/customers/{confirmed.tenant_id}/subscriptions/{subscription.api_id}",
     }[target]
     method = api.patch if target == "subscription" else api.post
     refused = {}
