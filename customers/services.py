@@ -143,7 +143,6 @@ def customer_create(
     return customer
 
 
-@transaction.atomic
 def customer_update_validate(*, customer: Customer, **changes) -> None:
     """Raise the ValidationError customer_update would raise for these changes; store nothing.
 
@@ -169,6 +168,7 @@ def _changed(customer: Customer, changes: dict) -> Customer:
     return customer
 
 
+@transaction.atomic
 def customer_update(*, actor: Actor, customer: Customer, channel: str, **changes) -> Customer:
     """Change a customer's details (not its domain, tenant id or confirmation).
 

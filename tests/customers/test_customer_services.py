@@ -10,7 +10,7 @@ from django.http import Http404
 from agreements.models import Confirmation, ConfirmationChannel
 from customers.models import AgreementStatus, Channel, Customer
 from customers.selectors import customer_get, customer_list, customer_status_counts
-from customers.services import customer_create, customer_update, customer_validate
+from customers.services import customer_create, customer_update, customer_update_validate, customer_validate
 from tests.factories import CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +122,33 @@ def test_f4_edit_cannot_change_the_domain(actor, admin_agent):
     with pytest.raises(ValidationError) as caught:
         customer_update(actor=actor(admin_agent), customer=customer, channel=Channel.WEB, domain="other")
     assert [e.code for e in caught.value.error_dict["domain"]] == ["immutable"]
+
+
+def test_r13_an_edit_whose_history_fails_changes_nothing(actor, admin_agent, monkeypatch):
+    """customer_update is one transaction: the row is locked, changed and its history written together."""
+    customer = CustomerFactory(partner=admin_agent.partner, city="Seattle")
+
+    def history_fails(*args, **kwargs):
+        raise RuntimeError("history table unavailable")
+
+    monkeypatch.setattr(Customer.history.model, "save", history_fails)
+    with pytest.raises(RuntimeError):
+        customer_update(actor=actor(admin_agent), customer=customer, channel=Channel.WEB, city="Redmond")
+
+    customer.refresh_from_db()
+    assert customer.city == "Seattle"
+
+
+def test_f4_customer_update_validate_checks_without_storing(admin_agent):
+    customer = CustomerFactory(partner=admin_agent.partner, country="FR", city="Paris")
+
+    with pytest.raises(ValidationError) as refused:
+        customer_update_validate(customer=customer, city="Lyon", contact_phone="(425) 555-0100")
+    customer_update_validate(customer=customer, city="Lyon")
+
+    assert set(refused.value.error_dict) == {"contact_phone"}
+    customer.refresh_from_db()
+    assert customer.city == "Paris"
 
 
 def test_r13_staff_edit_details_through_the_admin_channel(actor, staff_user, partner):
