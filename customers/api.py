@@ -248,6 +248,9 @@ def _filtered(qs, search: tuple[str, str] | None):
 
 def _continuation(request) -> dict | None:
     """Where the previous page ended, and the size and filter it was asked with."""
+    seek = request.query_params.get("seekOperation")
+    if seek not in (None, "") and seek.lower() != "next":
+        raise ApiError("invalid_input", "seekOperation must be Next: pages are read forwards only.")
     token = request.headers.get(CONTINUATION_HEADER) or request.query_params.get("continuationToken")
     if not token:
         return None

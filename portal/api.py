@@ -227,9 +227,18 @@ class JSONBodyParser(JSONParser):
 
 
 def camel_case_names(data):
-    """`data` with every object's names starting in lower case: `DateAgreed` → `dateAgreed`."""
+    """`data` with every object's names starting in lower case: `DateAgreed` → `dateAgreed`.
+
+    Two names that become one (`DateAgreed` and `dateAgreed`) are refused, not one dropped.
+    """
     if isinstance(data, dict):
-        return {name[:1].lower() + name[1:]: camel_case_names(value) for name, value in data.items()}
+        renamed = {}
+        for name, value in data.items():
+            camel = name[:1].lower() + name[1:]
+            if camel in renamed:
+                raise exceptions.ParseError(f"JSON parse error - the body names {camel} twice.")
+            renamed[camel] = camel_case_names(value)
+        return renamed
     if isinstance(data, list):
         return [camel_case_names(value) for value in data]
     return data

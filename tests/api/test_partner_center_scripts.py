@@ -183,12 +183,12 @@ def test_api_6_filter_by_domain_prefix(api, admin_agent, partner):
 
 
 def test_api_6_filter_encoded_twice_as_the_sdk_does_is_read(api, admin_agent, partner):
-    CustomerFactory(partner=partner, company_name="Contoso")
-    CustomerFactory(partner=partner, company_name="Adatum")
+    CustomerFactory(partner=partner, company_name="Contoso", domain="contoso.onmicrosoft.com")
+    CustomerFactory(partner=partner, company_name="Adatum", domain="adatum.onmicrosoft.com")
 
-    response = api(admin_agent).get(f"/v1/customers?size=0&filter={quote(_filter('Domain', ''))}")
+    response = api(admin_agent).get(f"/v1/customers?size=0&filter={quote(_filter('Domain', 'ADA'))}")
 
-    assert _names(response) == ["Adatum", "Contoso"]
+    assert _names(response) == ["Adatum"]
 
 
 def test_api_6_filter_keeps_wildcards_literal(api, admin_agent, partner):
@@ -319,3 +319,17 @@ def test_api_6_subscription_ids_are_guids_and_nothing_else_finds_one(api, admin_
     assert client.get(f"{base}/{listed}").json()["id"] == listed
     for other in (subscription.pk, "١", uuid.uuid4()):
         assert_error(client.get(f"{base}/{other}"), 404, 1004)
+
+
+def test_r14_api_6_a_seek_other_than_next_is_400(api, admin_agent):
+    body = assert_error(api(admin_agent).get("/v1/customers?seekOperation=Previous"), 400, 2000)
+    assert "Next" in body["description"]
+
+
+def test_r14_api_6_a_body_naming_a_field_twice_in_two_cases_is_400(api, admin_agent, uk_customer):
+    body = {**CONFIRM_PASCAL_CASE, "dateAgreed": "2099-01-01"}
+
+    response = api(admin_agent).post(f"/v1/customers/{uk_customer.tenant_id}/agreements", body)
+
+    assert "dateAgreed twice" in assert_error(response, 400, 2001, "MalformedRequestBody")["description"]
+    assert not Confirmation.objects.exists()
