@@ -7,7 +7,14 @@ from django import template
 register = template.Library()
 
 # Scripts whose names put the family name first, written without a space: 张伟, 山田太郎, 김민준.
-_FAMILY_NAME_FIRST = ("CJK UNIFIED IDEOGRAPH", "HIRAGANA", "KATAKANA", "HANGUL")
+_FAMILY_NAME_FIRST = (
+    "CJK UNIFIED IDEOGRAPH",
+    "CJK COMPATIBILITY IDEOGRAPH",
+    "IDEOGRAPHIC ITERATION MARK",  # 々, as in 佐々木
+    "HIRAGANA",
+    "KATAKANA",
+    "HANGUL",
+)
 
 
 @register.simple_tag

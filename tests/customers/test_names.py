@@ -15,6 +15,7 @@ pytestmark = pytest.mark.django_db
         ("伟", "张", "张伟"),
         ("太郎", "山田", "山田太郎"),
         ("민준", "김", "김민준"),
+        ("太郎", "佐々木", "佐々木太郎"),
         ("Ann", "O'Brien", "Ann O'Brien"),
         ("Guðrún", "Ólafsdóttir", "Guðrún Ólafsdóttir"),
         # A name in two scripts keeps the Western order.
