@@ -3,7 +3,10 @@ document.addEventListener("DOMContentLoaded", () => {
   // Language switch: submit on change (the button stays for keyboard and no-JS users).
   // requestSubmit, unlike submit, fires the form's submit event, which keepInput below needs.
   document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
-    select.addEventListener("change", () => select.form.requestSubmit());
+    // submit() where a browser lacks requestSubmit (Safari before 16): the page switches, unkept.
+    select.addEventListener("change", () =>
+      select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit(),
+    );
   });
   // R16: switching language reloads the page by GET, which would lose what was typed but not
   // saved. Keep the page's other forms in sessionStorage (this tab only) and put it back once.
@@ -92,9 +95,15 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   // R16: put back what was kept before the language switch. Last, so the handlers above see the
   // events. Whatever page this is, the kept input is read once: a later visit finds nothing.
-  const kept = JSON.parse(sessionStorage.getItem(KEPT));
+  const stored = sessionStorage.getItem(KEPT);
   sessionStorage.removeItem(KEPT);
-  if (kept && kept.path === location.pathname) {
+  let kept = null;
+  try {
+    kept = JSON.parse(stored);
+  } catch {
+    // Unreadable: nothing to restore, and it is gone, so no later page trips on it.
+  }
+  if (kept && kept.forms && kept.path === location.pathname) {
     const forms = keptForms();
     formKeys(forms).forEach((key, i) => {
       const values = kept.forms[key];
