@@ -2,18 +2,12 @@
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from agreements.models import Confirmation
 from tests.factories import ConfirmationFactory, CustomerFactory
+from tests.migrations import migrate
 
 BEFORE = [("agreements", "0004_confirmation_confirmation_recent")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets or executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)

@@ -1,19 +1,12 @@
 """Migration orders 0005: every existing subscription gets its own GUID for the API, its history too."""
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from orders.models import Subscription
 from tests.factories import OrderFactory, SubscriptionFactory, confirmed_customer
+from tests.migrations import migrate
 
 BEFORE = [("orders", "0004_admin_list_indexes")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets or executor.loader.graph.leaf_nodes())
 
 
 @pytest.mark.django_db(transaction=True)
