@@ -3,7 +3,8 @@
 Paths follow Partner Center (no trailing slash) so that a script only changes
 its base URL. Ids are matched as plain strings: a malformed one is the same
 JSON 404 as an unknown one (R12, R14). Any other /v1/ path (a typo, a trailing
-slash) ends at the last pattern: a JSON 404 for every method and caller.
+slash) ends at the last pattern: a JSON 404 for every method and caller, unless it
+names an endpoint with doubled slashes or in another case (portal.api_views.not_found).
 """
 
 from django.contrib.auth.decorators import login_not_required
@@ -56,5 +57,5 @@ urlpatterns = [
         name="api-customer-subscription",
     ),
     # Last: what no endpoint above matched. portal.urls includes this module last.
-    re_path(r"^v1/(?P<rest>.*)$", not_found, name="api-not-found"),
+    re_path(r"^[vV]1/(?P<rest>.*)$", not_found, name="api-not-found"),
 ]

@@ -55,6 +55,28 @@ class ApiView(APIView):
         return trace(request, response)
 
 
+# The words of the API's paths, by their lower case: every other segment is an id.
+PATH_WORDS = {
+    word.lower(): word
+    for word in (
+        "v1",
+        "customers",
+        "agreements",
+        "directSignedMicrosoftCustomerAgreementStatus",
+        "offers",
+        "orders",
+        "subscriptions",
+    )
+}
+
+
+def _canonical(path: str) -> str:
+    """The path without doubled slashes and with the API's words in their own case."""
+    return "/".join(
+        PATH_WORDS.get(segment.lower(), segment) for segment in re.sub(r"/{2,}", "/", path).split("/")
+    )
+
+
 @csrf_exempt
 @login_not_required
 def not_found(request, rest=""):
@@ -62,16 +84,18 @@ def not_found(request, rest=""):
 
     404 for every method and every caller, with or without a token: a known
     path without a token is 401, an unknown one says only that it is unknown.
-    A path with doubled slashes is the endpoint it names without them: Partner
-    Center's SDK follows a link (`/customers?…`) by requesting `/v1/` + link.
+    A path with doubled slashes, or with its words in another case, is the
+    endpoint it names: Partner Center's SDK follows a link (`/customers?…`) by
+    requesting `/v1/` + link, and Partner Center's routes ignore case
+    (`/v1/Customers/{id}/Subscriptions`).
     """
-    single = re.sub(r"/{2,}", "/", request.path_info)
-    if single != request.path_info:
+    canonical = _canonical(request.path_info)
+    if canonical != request.path_info:
         try:
-            match = resolve(single)
+            match = resolve(canonical)
         except Resolver404:
             match = None
         if match is not None and match.func is not not_found:
-            request.path_info, request.path = single, request.path.replace(request.path_info, single)
+            request.path_info, request.path = canonical, request.path.replace(request.path_info, canonical)
             return match.func(request, *match.args, **match.kwargs)
     return trace(request, JsonResponse(error_body("not_found", NOT_FOUND_DESCRIPTION), status=404))

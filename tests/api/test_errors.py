@@ -375,7 +375,7 @@ def test_r12_posting_to_another_partners_customer_is_404_and_writes_nothing(api,
         "/v1/customers/{own}/agreements/",
         "/v1/customers/{own}/",
         "/v1/customers/{own}/orders/1/lines",
-        "/v1/Agreements",
+        "/v1/Agreement",
     ],
 )
 @pytest.mark.parametrize("method", ["get", "post", "patch", "delete"])

@@ -333,3 +333,37 @@ def test_r14_api_6_a_body_naming_a_field_twice_in_two_cases_is_400(api, admin_ag
 
     assert "dateAgreed twice" in assert_error(response, 400, 2001, "MalformedRequestBody")["description"]
     assert not Confirmation.objects.exists()
+
+
+def test_r14_api_6_paths_in_another_case_name_the_endpoint(api, admin_agent, partner):
+    customer = confirmed_customer(partner=partner, company_name="Contoso")
+    subscription = SubscriptionFactory(order=OrderFactory(customer=customer), customer=customer)
+    client = api(admin_agent)
+    tenant = customer.tenant_id
+
+    # Partner Center's routes ignore case, as ASP.NET's do.
+    assert _names(client.get("/V1/Customers")) == ["Contoso"]
+    assert client.get(f"/v1/Customers/{str(tenant).upper()}/Subscriptions").json()["items"][0]["id"] == str(
+        subscription.api_id
+    )
+    assert (
+        client.get(f"/v1/customers/{tenant}/directsignedmicrosoftcustomeragreementstatus").status_code == 200
+    )
+    assert_error(client.get("/V1/Nothing"), 404, 1004)
+    assert api().get("/V1/Customers").status_code == 401
+
+
+def test_api_6_every_word_of_the_apis_paths_is_known_in_any_case():
+    from django.urls import URLPattern
+
+    from portal import api_urls
+    from portal.api_views import PATH_WORDS
+
+    words = {
+        segment
+        for pattern in api_urls.urlpatterns
+        if isinstance(pattern, URLPattern) and str(pattern.pattern).startswith("v1/")
+        for segment in str(pattern.pattern).split("/")
+        if segment and not segment.startswith("<")
+    }
+    assert words == set(PATH_WORDS.values())
