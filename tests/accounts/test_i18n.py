@@ -55,4 +55,7 @@ def test_r16_the_admins_sign_in_lockout_pages_are_chinese_too(client, staff_user
     index = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     attempts = client.get("/admin/axes/accessattempt/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "访问尝试" in index and "Access attempts" not in index
+    # The apps' headings too, not "Axes" and "Knox".
+    assert "登录锁定" in index and "API 令牌" in index
+    assert ">Axes<" not in index and ">Knox<" not in index
     assert "尝试时间" in attempts and "Attempt Time" not in attempts
