@@ -1,4 +1,3 @@
-from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
 from django.contrib.auth.signals import user_logged_out
 from django.utils.translation import gettext_lazy as _
@@ -18,16 +17,3 @@ def forget_unshown_messages(sender, request, **kwargs):
     if storage is not None:
         for _message in storage:
             pass  # iterating marks them used; the middleware then deletes the cookie
-
-
-# Two third-party apps under names staff can read, in their language (R16): the admin heads
-# their models with the app's verbose name, which would be "Axes" and "Knox", untranslated.
-
-
-class AxesConfig(AxesAppConfig):
-    verbose_name = _("Sign-in lockouts")
-
-
-class KnoxConfig(AppConfig):
-    name = "knox"
-    verbose_name = _("API tokens")
