@@ -141,8 +141,15 @@ class CustomerDetailsForm(PortalForm):
         return initial
 
     def details(self) -> dict:
-        """The cleaned values, keyed as customer_create and customer_update expect them."""
-        return {name: self.cleaned_data[name] for name in CustomerDetailsForm.base_fields}
+        """The cleaned values, keyed as customer_create and customer_update expect them.
+
+        Of a form with errors, the fields that did clean: the views judge them by the rules too (R14).
+        """
+        return {
+            name: self.cleaned_data[name]
+            for name in CustomerDetailsForm.base_fields
+            if name in self.cleaned_data
+        }
 
 
 class NewCustomerForm(CustomerDetailsForm):
@@ -201,17 +208,20 @@ class NewCustomerForm(CustomerDetailsForm):
         return not self.cleaned_data.get("acceptor_update")
 
     def acceptor(self) -> Acceptor | None:
-        """Who accepted: the primary contact unless *Update* was ticked; None outside the public cloud."""
+        """Who accepted: the primary contact unless *Update* was ticked; None outside the public cloud.
+
+        Of a form with errors, what did clean (blank otherwise), for the views to judge (R14).
+        """
         if not self.agreements_available:
             return None
         data = self.cleaned_data
         prefix = "contact" if self.acceptor_is_contact else "acceptor"
         return Acceptor(
-            first_name=data[f"{prefix}_first_name"],
-            last_name=data[f"{prefix}_last_name"],
-            email=data[f"{prefix}_email"],
+            first_name=data.get(f"{prefix}_first_name", ""),
+            last_name=data.get(f"{prefix}_last_name", ""),
+            email=data.get(f"{prefix}_email", ""),
             phone_number=data.get(f"{prefix}_phone") or "",
-            date_agreed=data["date_agreed"],
+            date_agreed=data.get("date_agreed"),
         )
 
     def acceptor_field_map(self) -> dict[str, str]:
@@ -219,4 +229,5 @@ class NewCustomerForm(CustomerDetailsForm):
         return CONTACT_FIELDS if self.acceptor_is_contact else ACCEPTOR_FIELDS
 
     def details(self) -> dict:
-        return {**super().details(), "domain": self.cleaned_data["domain"]}
+        domain = {"domain": self.cleaned_data["domain"]} if "domain" in self.cleaned_data else {}
+        return {**super().details(), **domain}

@@ -14,7 +14,6 @@ from django.views.generic import ListView
 
 from agreements.selectors import confirmation_history, template_latest_mca
 from agreements.services import (
-    Acceptor,
     acceptor_validate,
     agreements_available,
     confirm_refusal,
@@ -100,7 +99,6 @@ class CustomerCreateView(PermissionRequiredMixin, View):
     """
 
     permission_required = "customers.add_customer"
-    DETAIL_FIELDS = (*CustomerDetailsForm.base_fields, "domain")
     step1_template = "customers/customer_new.html"
     review_template = "customers/customer_review.html"
 
@@ -177,7 +175,7 @@ class CustomerCreateView(PermissionRequiredMixin, View):
         form's to give; a phone number is judged only when its country cleaned.
         """
         cleaned = form.cleaned_data
-        details = {name: cleaned[name] for name in self.DETAIL_FIELDS if name in cleaned}
+        details = form.details()
         try:
             customer_validate(actor=actor, **details)
         except ValidationError as exc:
@@ -186,17 +184,10 @@ class CustomerCreateView(PermissionRequiredMixin, View):
             return
         # The acceptor too (R1, R2): a future date or a bad phone is shown with the other errors.
         fields = form.acceptor_field_map()
-        acceptor = Acceptor(
-            first_name=cleaned.get(fields["first_name"], ""),
-            last_name=cleaned.get(fields["last_name"], ""),
-            email=cleaned.get(fields["email"], ""),
-            phone_number=cleaned.get(fields["phone_number"], ""),
-            date_agreed=cleaned.get("date_agreed"),
-        )
         try:
             acceptor_validate(
                 user=actor.user,
-                acceptor=acceptor,
+                acceptor=form.acceptor(),
                 country=cleaned.get("country"),
                 template=template_for_confirmation(),
             )
@@ -319,7 +310,7 @@ class CustomerEditView(PermissionRequiredMixin, View):
                 return redirect(customer)
         else:
             # R14: the rules' errors on the fields that did clean too (a phone for the country), now.
-            details = {name: form.cleaned_data[name] for name in form.fields if name in form.cleaned_data}
+            details = form.details()
             try:
                 customer_update_validate(customer=customer, **details)
             except ValidationError as exc:
