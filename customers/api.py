@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from agreements.api import StrictCharField
 from customers.models import Channel
-from customers.selectors import customer_get, customer_list
+from customers.selectors import customer_get, customer_list, customer_prefix_condition
 from customers.services import customer_create
 from portal.api import (
     REQUEST_ID_PARAMETER,
@@ -235,17 +235,6 @@ def _filter(request) -> tuple[str, str] | None:
     return column, value
 
 
-def _filtered(qs, search: tuple[str, str] | None):
-    if search is None:
-        return qs
-    column, prefix = search
-    if "\x00" in prefix:
-        # No name holds a NUL byte, and PostgreSQL refuses one in a statement (R14).
-        return qs.none()
-    # Partner Center ignores the case of the value.
-    return qs.filter(**{f"{column}__istartswith": prefix})
-
-
 def _continuation(request) -> dict | None:
     """Where the previous page ended, and the size and filter it was asked with."""
     seek = request.query_params.get("seekOperation")
@@ -351,7 +340,10 @@ class CustomerListView(ApiView):
         continuation = _continuation(request)
         size = _page_size(request) or (continuation or {}).get("size") or PAGE_SIZE_DEFAULT
         search = _filter(request) or (continuation or {}).get("filter")
-        qs = _filtered(customer_list(user=request.user), search)
+        qs = customer_list(user=request.user)
+        if search is not None:
+            column, prefix = search
+            qs = qs.filter(customer_prefix_condition(field=column, prefix=prefix))
         if continuation is not None:
             name, pk = continuation["after"]
             qs = qs.filter(Q(company_name__gt=name) | Q(company_name=name, id__gt=pk))

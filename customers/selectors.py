@@ -29,17 +29,32 @@ def customer_search_text(q: str | None) -> str:
     return (q or "").strip()
 
 
+# What a search with a NUL byte matches: no name holds one, and PostgreSQL refuses one in a statement (R14).
+NOTHING = Q(pk__in=[])
+
+# The columns a prefix search may start: Partner Center's CompanyName and Domain.
+PREFIX_FIELDS = ("company_name", "domain")
+
+
 def customer_search_condition(q: str) -> Q:
     """A fragment of the company name or domain (trigram indexes on PostgreSQL), or a tenant id."""
     if "\x00" in q:
-        # No name holds a NUL byte, and PostgreSQL refuses one in a statement (R14).
-        return Q(pk__in=[])
+        return NOTHING
     condition = Q(company_name__icontains=q) | Q(domain__icontains=q)
     try:
         condition |= Q(tenant_id=uuid.UUID(q))
     except ValueError:
         pass
     return condition
+
+
+def customer_prefix_condition(*, field: str, prefix: str) -> Q:
+    """Customers whose company name or domain starts with `prefix`, case ignored (the API's filter)."""
+    if field not in PREFIX_FIELDS:
+        raise ValueError(f"customers are not searched by the start of {field!r}")
+    if "\x00" in prefix:
+        return NOTHING
+    return Q(**{f"{field}__istartswith": prefix})
 
 
 def customer_get(*, user, tenant_id) -> Customer:
