@@ -31,11 +31,12 @@ class ConfirmationForm(PortalForm):
         }
 
     def acceptor(self) -> Acceptor:
+        """The acceptor typed; of a form with errors, what did clean (blank otherwise) (R14)."""
         data = self.cleaned_data
         return Acceptor(
-            first_name=data["first_name"],
-            last_name=data["last_name"],
-            email=data["email"],
+            first_name=data.get("first_name", ""),
+            last_name=data.get("last_name", ""),
+            email=data.get("email", ""),
             phone_number=data.get("phone_number") or "",
-            date_agreed=data["date_agreed"],
+            date_agreed=data.get("date_agreed"),
         )

@@ -12,7 +12,6 @@ from agreements.forms import ConfirmationForm
 from agreements.models import Confirmation, ConfirmationChannel
 from agreements.selectors import template_latest_mca
 from agreements.services import (
-    Acceptor,
     AgreementsUnavailable,
     ConfirmNotAllowed,
     acceptor_validate,
@@ -53,21 +52,13 @@ def confirmation_record_from_form(
 
 def _report_rule_errors(request, *, customer, form: ConfirmationForm) -> None:
     """Check the fields that did clean against the rules too, so every bad field is reported at once (R14)."""
-    data = form.cleaned_data
-    acceptor = Acceptor(
-        first_name=data.get("first_name", ""),
-        last_name=data.get("last_name", ""),
-        email=data.get("email", ""),
-        phone_number=data.get("phone_number", ""),
-        date_agreed=data.get("date_agreed"),
-    )
     try:
         template = template_for_confirmation()
-        acceptor_validate(user=request.user, acceptor=acceptor, country=customer.country, template=template)
+        acceptor_validate(
+            user=request.user, acceptor=form.acceptor(), country=customer.country, template=template
+        )
     except ValidationError as exc:
-        for field, errors in exc.error_dict.items():
-            if field in data and field not in form.errors:
-                form.add_error(field, errors)
+        add_service_errors(form, exc, only=set(form.cleaned_data))
 
 
 class ConfirmationCreateView(PermissionRequiredMixin, View):

@@ -179,7 +179,7 @@ class CustomerCreateView(PermissionRequiredMixin, View):
         try:
             customer_validate(actor=actor, **details)
         except ValidationError as exc:
-            _add_judged_errors(form, exc, judged=details, needs_country={"contact_phone"})
+            add_service_errors(form, exc, only=_cleaned(form, details, phones={"contact_phone"}))
         if not form.agreements_available:
             return
         # The acceptor too (R1, R2): a future date or a bad phone is shown with the other errors.
@@ -193,7 +193,7 @@ class CustomerCreateView(PermissionRequiredMixin, View):
             )
         except ValidationError as exc:
             judged = {name for name, field in fields.items() if field in cleaned}
-            _add_judged_errors(form, exc, judged=judged, needs_country={"phone_number"}, field_map=fields)
+            add_service_errors(form, exc, fields, only=_cleaned(form, judged, phones={"phone_number"}))
 
     def _step1(self, request, form):
         context = {
@@ -224,18 +224,10 @@ class CustomerCreateView(PermissionRequiredMixin, View):
         return context
 
 
-def _add_judged_errors(form, exc, *, judged, needs_country, field_map=None) -> None:
-    """Add a service's errors about fields that cleaned; a phone only when the country cleaned too."""
-    if not hasattr(exc, "error_dict"):
-        return
-    country_cleaned = "country" in form.cleaned_data
-    errors = {
-        name: messages_
-        for name, messages_ in exc.error_dict.items()
-        if name in judged and (name not in needs_country or country_cleaned)
-    }
-    if errors:
-        add_service_errors(form, ValidationError(errors), field_map)
+def _cleaned(form, names, *, phones) -> set[str]:
+    """Which of `names` cleaned; a phone counts only when the country cleaned too."""
+    country = "country" in form.cleaned_data
+    return {name for name in names if name not in phones or country}
 
 
 def _display(form, name):
@@ -314,7 +306,7 @@ class CustomerEditView(PermissionRequiredMixin, View):
             try:
                 customer_update_validate(customer=customer, **details)
             except ValidationError as exc:
-                _add_judged_errors(form, exc, judged=details, needs_country={"contact_phone"})
+                add_service_errors(form, exc, only=_cleaned(form, details, phones={"contact_phone"}))
         return render(request, self.template_name, {"customer": customer, "form": form})
 
 

@@ -11,19 +11,28 @@ EXPIRED_FORM_MESSAGE = _("This form has expired or was changed; reload the page 
 
 
 def add_service_errors(
-    form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None
+    form: forms.Form,
+    exc: ValidationError,
+    field_map: dict[str, str] | None = None,
+    *,
+    only: set[str] | None = None,
 ) -> None:
     """Put a service's ValidationError next to the fields it names (R14).
 
     field_map renames service fields to form fields; errors on fields the form
     does not have go to the top of the form. A message the field already shows
     is not repeated (two services may find the same fault in one field).
+    With `only` (service field names), just the errors about those fields: a form
+    with errors of its own has the rules judge the fields that did clean.
     """
     field_map = field_map or {}
     if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
+        if only is None:
+            form.add_error(None, exc)
         return
     for field, errors in exc.error_dict.items():
+        if only is not None and field not in only:
+            continue
         name = field_map.get(field, field)
         name = name if name in form.fields else None
         shown = set(form.errors.get(name or NON_FIELD_ERRORS, []))
