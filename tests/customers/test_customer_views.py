@@ -36,6 +36,15 @@ STEP1 = {
 }
 
 
+# F1's *Update*: someone other than the primary contact accepted.
+SOMEONE_ELSE = {
+    "acceptor_update": "on",
+    "acceptor_first_name": "Ann",
+    "acceptor_last_name": "Other",
+    "acceptor_email": "ann@wingtip.example",
+}
+
+
 def signed_in(client, user):
     client.force_login(user)
     return client
@@ -266,14 +275,7 @@ def test_f1_update_without_the_acceptors_names_is_refused_with_messages(client, 
 
 
 def test_f1_acceptor_phone_invalid_for_the_country_is_shown_next_to_the_field(client, sales_agent):
-    data = {
-        **STEP1,
-        "acceptor_update": "on",
-        "acceptor_first_name": "Ann",
-        "acceptor_last_name": "Other",
-        "acceptor_email": "ann@wingtip.example",
-        "acceptor_phone": "12",
-    }
+    data = {**STEP1, **SOMEONE_ELSE, "acceptor_phone": "12"}
     response = post_new(signed_in(client, sales_agent), data)
     assert list(response.context["form"].errors) == ["acceptor_phone"]
 
@@ -753,10 +755,7 @@ def test_r1_r14_f1_the_acceptors_bad_phone_is_shown_beside_a_bad_email_naming_th
         "contact_email": "not-an-email",
         "country": "FR",
         "contact_phone": "01 23 45 67 89",
-        "acceptor_update": "on",
-        "acceptor_first_name": "Ann",
-        "acceptor_last_name": "Other",
-        "acceptor_email": "ann@wingtip.example",
+        **SOMEONE_ELSE,
         "acceptor_phone": "12",
     }
     response = post_new(signed_in(client, sales_agent), data)
