@@ -26,8 +26,9 @@ TRACE_HEADERS = ("MS-RequestId", "MS-CorrelationId")
 _TRACE_ID = re.compile(r"[\x21-\x7e]{1,200}")
 
 
-def trace(request, response):
-    """Answer with the request's MS-RequestId and MS-CorrelationId, or new ones, as Partner Center does."""
+def with_api_headers(request, response):
+    """The headers of every /v1 answer: English, and the request's MS-RequestId and MS-CorrelationId
+    (or new ones), as Partner Center answers."""
     for header in TRACE_HEADERS:
         given = request.headers.get(header) or ""
         response[header] = given if _TRACE_ID.fullmatch(given) else str(uuid.uuid4())
@@ -52,7 +53,7 @@ class ApiView(APIView):
             # Render inside the override, so that lazy strings in the data become English.
             if callable(getattr(response, "render", None)):
                 response.render()
-        return trace(request, response)
+        return with_api_headers(request, response)
 
 
 # The words of the API's paths, by their lower case: every other segment is an id.
@@ -98,4 +99,4 @@ def not_found(request, rest=""):
         if match is not None and match.func is not not_found:
             request.path_info, request.path = canonical, request.path.replace(request.path_info, canonical)
             return match.func(request, *match.args, **match.kwargs)
-    return trace(request, JsonResponse(error_body("not_found", NOT_FOUND_DESCRIPTION), status=404))
+    return with_api_headers(request, JsonResponse(error_body("not_found", NOT_FOUND_DESCRIPTION), status=404))
