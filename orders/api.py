@@ -109,11 +109,18 @@ class SubscriptionSerializer(serializers.Serializer):
     offerId = serializers.CharField(source="offer_id")
     offerName = serializers.CharField(source="offer.name")
     billingType = serializers.ChoiceField(source="offer.billing_type", choices=["license", "usage"])
-    quantity = serializers.IntegerField(allow_null=True, help_text="None for usage-based subscriptions.")
+    quantity = serializers.SerializerMethodField(
+        help_text="The license count; 1 for a usage-based subscription, which has none (R9)."
+    )
     status = serializers.CharField()
     orderId = serializers.CharField(source="order_id")
     creationDate = serializers.DateTimeField(source="created_at")
     attributes = serializers.SerializerMethodField()
+
+    def get_quantity(self, obj) -> int:
+        # Partner Center's Subscription.Quantity is an int, never null (its SDK cannot read a
+        # null), and an Azure plan is ordered and listed with quantity 1; billingType says usage.
+        return 1 if obj.quantity is None else obj.quantity
 
     def get_attributes(self, obj) -> dict:
         return {"objectType": "Subscription"}

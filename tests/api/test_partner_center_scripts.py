@@ -367,3 +367,45 @@ def test_api_6_every_word_of_the_apis_paths_is_known_in_any_case():
         if segment and not segment.startswith("<")
     }
     assert words == set(PATH_WORDS.values())
+
+
+# Subscriptions ----------------------------------------------------------------------
+
+
+def test_r9_api_6_usage_based_subscription_lists_quantity_1_as_partner_center_does(
+    api, helpdesk_agent, partner
+):
+    # The SDK's Subscription.Quantity is a non-nullable int: a null made the whole list unreadable.
+    customer = confirmed_customer(partner=partner)
+    order = OrderFactory(customer=customer)
+    SubscriptionFactory(
+        order=order, customer=customer, offer=OfferFactory(id="USE:1", billing_type="usage"), quantity=None
+    )
+    SubscriptionFactory(order=order, customer=customer, offer=OfferFactory(id="LIC:1"), quantity=4)
+
+    items = api(helpdesk_agent).get(f"/v1/customers/{customer.tenant_id}/subscriptions").json()["items"]
+
+    assert sorted((i["offerId"], i["billingType"], i["quantity"]) for i in items) == [
+        ("LIC:1", "license", 4),
+        ("USE:1", "usage", 1),
+    ]
+
+
+def test_r9_api_6_usage_based_subscription_sent_back_by_the_sdk_is_still_refused(api, admin_agent, partner):
+    # What the SDK read (quantity 1) and sends back whole does not give an Azure plan a license count.
+    customer = confirmed_customer(partner=partner)
+    subscription = SubscriptionFactory(
+        order=OrderFactory(customer=customer),
+        customer=customer,
+        offer=OfferFactory(id="USE:1", billing_type="usage"),
+        quantity=None,
+    )
+    url = f"/v1/customers/{customer.tenant_id}/subscriptions/{subscription.api_id}"
+
+    response = api(admin_agent).patch(
+        url, {"Id": str(subscription.api_id), "Quantity": 1, "Status": "active"}
+    )
+
+    assert response.status_code == 400, response.content
+    subscription.refresh_from_db()
+    assert subscription.quantity is None
