@@ -244,7 +244,8 @@ class AgreementMetadataView(AgreementApiView):
 class CustomerAgreementsView(AgreementApiView):
     """GET, POST /v1/customers/{tenantId}/agreements: confirmations of the customer's acceptance."""
 
-    required_permissions = {"GET": ["agreements.view_confirmation"]}
+    # POST: the service's confirm_refusal() decides (R3, R4), with a message that says who may confirm.
+    required_permissions = {"GET": ["agreements.view_confirmation"], "POST": []}
 
     @extend_schema(
         operation_id="customer_agreements_list",

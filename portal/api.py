@@ -258,9 +258,15 @@ class PortalPermission(permissions.BasePermission):
         user = request.user
         if user is None or not user.is_authenticated:
             raise exceptions.NotAuthenticated()
-        needed = getattr(view, "required_permissions", {}).get(request.method, ())
-        if needed and not user.has_perms(needed):
-            raise ApiError("forbidden", "Your role does not allow this action.")
+        # HEAD runs the GET handler; OPTIONS describes the endpoint and reads no record. A method
+        # the view handles but does not list is refused (deny by default); one it does not handle
+        # goes on to the 405.
+        method = "GET" if request.method == "HEAD" else request.method
+        required = getattr(view, "required_permissions", {})
+        if method != "OPTIONS" and hasattr(view, method.lower()):
+            needed = required.get(method)
+            if needed is None or not user.has_perms(needed):
+                raise ApiError("forbidden", "Your role does not allow this action.")
         if getattr(view, "partner_scoped", True) and user.partner_id is None:
             raise ApiError(
                 "no_partner",

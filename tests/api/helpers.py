@@ -26,6 +26,9 @@ class ApiClient:
     def get(self, path, **kwargs):
         return self._call("get", path, **kwargs)
 
+    def head(self, path, **kwargs):
+        return self._call("head", path, **kwargs)
+
     def post(self, path, body=None, **kwargs):
         return self._call("post", path, body=body, **kwargs)
 

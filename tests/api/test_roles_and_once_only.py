@@ -10,7 +10,14 @@ from customers.api import NEW_CUSTOMER_EXAMPLE
 from customers.models import Customer
 from orders.models import Order
 from tests.api.helpers import assert_error
-from tests.factories import CustomerFactory, OfferFactory, confirmed_customer
+from tests.factories import (
+    CustomerFactory,
+    OfferFactory,
+    OrderFactory,
+    SubscriptionFactory,
+    UserFactory,
+    confirmed_customer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -165,3 +172,61 @@ def test_r15_the_same_order_post_twice_creates_one_order(api, admin_agent, partn
     assert first.status_code == second.status_code == 201
     assert first.json()["id"] == second.json()["id"]
     assert Order.objects.count() == 1
+
+
+# Deny by default: a user with no role reads nothing, HEAD included (R3, R12) -------------
+
+
+def _endpoints(customer, subscription):
+    tenant = customer.tenant_id
+    return [
+        "/v1/customers",
+        f"/v1/customers/{tenant}",
+        f"/v1/customers/{tenant}/agreements",
+        f"/v1/customers/{tenant}/directSignedMicrosoftCustomerAgreementStatus",
+        f"/v1/customers/{tenant}/orders",
+        f"/v1/customers/{tenant}/subscriptions",
+        f"/v1/customers/{tenant}/subscriptions/{subscription.api_id}",
+        "/v1/offers",
+        "/v1/agreements",
+    ]
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_r3_a_user_without_a_role_reads_nothing_through_the_api(api, partner, method):
+    # HEAD runs the GET handler: it answered 200 with the length of what GET would refuse.
+    customer = confirmed_customer(partner=partner)
+    subscription = SubscriptionFactory(order=OrderFactory(customer=customer), customer=customer)
+    client = api(UserFactory(partner=partner, role=None))
+
+    statuses = {url: getattr(client, method)(url).status_code for url in _endpoints(customer, subscription)}
+
+    assert statuses == dict.fromkeys(statuses, 403)
+
+
+def test_r3_head_answers_what_get_answers_for_a_role_that_may_read(api, helpdesk_agent, partner):
+    customer = confirmed_customer(partner=partner)
+    client = api(helpdesk_agent)
+
+    response = client.head(f"/v1/customers/{customer.tenant_id}/agreements")
+
+    assert response.status_code == 200
+    assert response.content == b""
+
+
+def test_r3_every_api_handler_names_the_permissions_it_needs():
+    # Deny by default: PortalPermission refuses a handled method its view does not list.
+    from django.urls import get_resolver
+
+    from portal.api_views import ApiView
+
+    views = set()
+    for pattern in get_resolver().url_patterns:
+        for candidate in getattr(pattern, "url_patterns", [pattern]):
+            view_class = getattr(getattr(candidate, "callback", None), "view_class", None)
+            if view_class and issubclass(view_class, ApiView):
+                views.add(view_class)
+    assert len(views) >= 8
+    for view_class in views:
+        handled = {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view_class, m)}
+        assert handled <= set(view_class.required_permissions), view_class.__name__
