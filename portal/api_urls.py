@@ -9,15 +9,15 @@ names an endpoint with doubled slashes or in another case (portal.api_views.not_
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 
 from agreements import api as agreements_api
 from customers import api as customers_api
 from orders import api as orders_api
-from portal.api_views import not_found
+from portal.api_views import SchemaView, not_found
 
 urlpatterns = [
-    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="api-schema"),
+    path("api/schema/", login_not_required(SchemaView.as_view()), name="api-schema"),
     # The split view serves its init script as a file: no inline script under the CSP.
     path(
         "api/docs/",

@@ -13,6 +13,7 @@ from django.http import JsonResponse
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.views import APIView
 
 from portal.api import NOT_FOUND_DESCRIPTION, JSONBodyParser, PortalPermission, error_body
@@ -54,6 +55,17 @@ class ApiView(APIView):
             if callable(getattr(response, "render", None)):
                 response.render()
         return with_api_headers(request, response)
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI schema of the one API version there is: `?version=` is not read.
+
+    drf-spectacular wrote that parameter into its Content-Disposition header: a newline in it
+    was a 500 for anyone, and a quote chose the name the download is saved under (R14).
+    """
+
+    def _get_version_parameter(self, request):
+        return None
 
 
 # The words of the API's paths, by their lower case: every other segment is an id.

@@ -272,3 +272,16 @@ def test_r14_the_database_still_answers_after_the_hostile_bodies(api):
     with connection.cursor() as cursor:
         cursor.execute("SELECT COUNT(*) FROM customers_customer")
         assert cursor.fetchone()[0] >= 0
+
+
+@pytest.mark.parametrize(
+    "query", ["version=a%0Ab", 'version=x";filename=evil.html', "version=2.0", "lang=%00"]
+)
+def test_r14_public_schema_ignores_a_hostile_version_or_language(client, query):
+    # `?version=` went into the Content-Disposition header: a newline was a 500 for anyone,
+    # and a quote chose the name the download was saved under.
+    response = client.get(f"/api/schema/?{query}", headers={"Accept": "application/json"})
+
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'inline; filename="Accord API.json"'
+    assert response.json()["info"]["version"] == "1.0.0"
