@@ -12,7 +12,7 @@ from agreements.api import StrictCharField
 from customers.models import Channel
 from customers.selectors import customer_get
 from orders.selectors import offer_list, order_list, subscription_get, subscription_list
-from orders.services import LineItem, order_place, subscription_set_quantity
+from orders.services import MAX_LINE_ITEMS, LineItem, order_place, subscription_set_quantity
 from portal.api import (
     REQUEST_ID_PARAMETER,
     SUBSCRIPTION_ID_PARAMETER,
@@ -63,7 +63,8 @@ class LineItemInputSerializer(serializers.Serializer):
 class OrderInputSerializer(serializers.Serializer):
     """The body of POST /v1/customers/{tenantId}/orders."""
 
-    lineItems = LineItemInputSerializer(many=True)
+    # Refused before its items are read (order_place holds the same limit for every caller).
+    lineItems = LineItemInputSerializer(many=True, max_length=MAX_LINE_ITEMS)
 
 
 class LineItemSerializer(serializers.Serializer):

@@ -70,6 +70,11 @@ def _check_quantity(offer: Offer, quantity, field: str) -> int:
     return quantity
 
 
+# One order is one transaction holding the customer's row (R8): a script's order of 25,000 lines
+# held it for minutes, and on SQLite every partner's writes with it.
+MAX_LINE_ITEMS = 50
+
+
 @transaction.atomic
 def order_place(
     *,
@@ -97,6 +102,12 @@ def order_place(
         raise AgreementRequired()
     if not lines:
         raise ValidationError(_("Add at least one product to the order."), code="empty")
+    if len(lines) > MAX_LINE_ITEMS:
+        raise ValidationError(
+            _("An order has at most %(max)d lines; place the others in another order."),
+            code="too_many_lines",
+            params={"max": MAX_LINE_ITEMS},
+        )
 
     # An id PostgreSQL cannot even compare (NUL) is simply not a known offer (R14).
     offers = Offer.objects.in_bulk([line.offer_id for line in lines if "\x00" not in str(line.offer_id)])

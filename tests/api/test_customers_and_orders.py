@@ -303,3 +303,15 @@ def test_r9_quantity_of_the_wrong_type_is_400(api, admin_agent, partner, body):
     url = f"/v1/customers/{subscription.customer.tenant_id}/subscriptions/{subscription.api_id}"
 
     assert_error(api(admin_agent).patch(url, body), 400, 2000)
+
+
+def test_r8_an_order_of_more_than_50_lines_is_400_before_its_lines_are_read(api, admin_agent, partner):
+    customer = confirmed_customer(partner=partner)
+    OfferFactory(id="LIC:1")
+    lines = [{"lineItemNumber": n, "offerId": "LIC:1", "quantity": 1} for n in range(25_000)]
+
+    response = api(admin_agent).post(f"/v1/customers/{customer.tenant_id}/orders", {"lineItems": lines})
+
+    body = assert_error(response, 400, 2000, "InvalidInput")
+    assert body["description"] == "lineItems: Ensure this field has no more than 50 elements."
+    assert not Order.objects.exists()

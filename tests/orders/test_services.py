@@ -7,7 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from customers.models import Channel, Customer
 from orders.models import Order, OrderLine, Subscription
-from orders.services import AgreementRequired, LineItem, order_place, subscription_set_quantity
+from orders.services import (
+    MAX_LINE_ITEMS,
+    AgreementRequired,
+    LineItem,
+    order_place,
+    subscription_set_quantity,
+)
 from tests.factories import CustomerFactory, OfferFactory, SubscriptionFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +287,16 @@ def test_r15_the_same_submission_twice_places_one_order(actor, admin_agent, cust
     assert first.pk == again.pk
     assert Order.objects.count() == 1
     assert Subscription.objects.count() == 1
+
+
+def test_r8_an_order_has_at_most_50_lines_and_nothing_is_written(actor, admin_agent, customer, license_offer):
+    # One order holds the customer's row for its whole transaction: 25,000 lines held it for minutes.
+    lines = [LineItem(license_offer.id, 1, line_item_number=n) for n in range(MAX_LINE_ITEMS + 1)]
+
+    with pytest.raises(ValidationError) as caught:
+        _place(actor, admin_agent, customer, lines)
+
+    assert caught.value.code == "too_many_lines"
+    assert caught.value.messages == ["An order has at most 50 lines; place the others in another order."]
+    assert _nothing_written()
+    assert len(_place(actor, admin_agent, customer, lines[:MAX_LINE_ITEMS]).lines.all()) == 50
