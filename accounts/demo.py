@@ -43,15 +43,20 @@ def seed_users(*, password: str) -> dict[str, User]:
                 "is_active": True,
             },
         )
-        user.set_password(password)
-        user.save(update_fields=["password"])
+        _set_password(user, password)
         user.groups.set([Group.objects.get(name=role)])
         users[username] = user
     staff, _created = User.objects.update_or_create(
         username="staff",
         defaults={"partner": None, "is_staff": True, "is_superuser": True, "email": "staff@example.com"},
     )
-    staff.set_password(password)
-    staff.save(update_fields=["password"])
+    _set_password(staff, password)
     users["staff"] = staff
     return users
+
+
+def _set_password(user, password: str) -> None:
+    """Set the demo password unless the user has it: a new password revokes the user's API tokens."""
+    if not user.check_password(password):
+        user.set_password(password)
+        user.save(update_fields=["password"])

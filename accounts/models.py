@@ -74,3 +74,11 @@ class User(AbstractUser):
     @property
     def zoneinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
+
+    def save(self, *args, **kwargs):
+        # A new password ends the user's other sessions (Django's session hash); it ends the
+        # user's API tokens too, so a token taken from a stolen session dies with the password.
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.auth_token_set.all().delete()

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import AuthToken
 
@@ -18,6 +19,7 @@ def _own_tokens(user):
     return AuthToken.objects.filter(user=user).order_by("-created")
 
 
+@never_cache  # the page shows a new token once: no copy in the browser's cache
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
     """The signed-in user's API tokens; POST creates one, shown on this response only."""

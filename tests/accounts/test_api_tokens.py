@@ -9,7 +9,8 @@ from django.urls import reverse
 from knox.crypto import hash_token
 from knox.models import AuthToken
 
-from tests.factories import UserFactory
+from accounts.models import User
+from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -126,3 +127,54 @@ def test_staff_cannot_create_or_edit_tokens_in_the_admin(client, staff_user, sal
     )
     instance.refresh_from_db()
     assert instance.user == sales_agent
+
+
+def test_api_tokens_page_is_never_cached(client, sales_agent):
+    # The response that shows a new token must leave no copy in the browser's cache.
+    client.force_login(sales_agent)
+
+    for response in (client.get(reverse("api_tokens")), client.post(reverse("api_tokens"))):
+        assert "no-store" in response["Cache-Control"]
+        assert "private" in response["Cache-Control"]
+
+
+def test_changing_the_password_revokes_the_users_api_tokens(client, sales_agent, admin_agent):
+    # Like the user's other sessions: a token taken from a stolen session dies with the password.
+    _mine, token = AuthToken.objects.create(user=sales_agent)
+    _theirs, other_token = AuthToken.objects.create(user=admin_agent)
+    client.force_login(sales_agent)
+
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": DEFAULT_PASSWORD,
+            "new_password1": "a-new-and-long-passphrase",
+            "new_password2": "a-new-and-long-passphrase",
+        },
+    )
+
+    assert response.status_code == 302
+    assert _bearer(token).get("/v1/customers").status_code == 401
+    assert _bearer(other_token).get("/v1/customers").status_code == 200
+
+
+def test_saving_a_user_without_a_new_password_keeps_the_tokens(sales_agent):
+    _instance, token = AuthToken.objects.create(user=sales_agent)
+
+    sales_agent.first_name = "Renamed"
+    sales_agent.save()
+
+    assert _bearer(token).get("/v1/customers").status_code == 200
+
+
+def test_seed_demo_run_again_keeps_the_demo_users_tokens(settings):
+    # make run seeds on every start: the same demo password is not a new one.
+    settings.DEBUG = True
+    call_command("seed_demo", password="pw-for-test-123", stdout=io.StringIO())
+    _instance, token = AuthToken.objects.create(user=User.objects.get(username="sales.agent"))
+
+    call_command("seed_demo", password="pw-for-test-123", stdout=io.StringIO())
+
+    assert _bearer(token).get("/v1/customers").status_code == 200
+    call_command("seed_demo", password="another-pw-for-test", stdout=io.StringIO())
+    assert _bearer(token).get("/v1/customers").status_code == 401
