@@ -1,5 +1,6 @@
 """Who is acting and from where (R13): built once per request, passed to services."""
 
+import ipaddress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -16,6 +17,31 @@ def actor_from_request(request) -> Actor:
     """Describe the request's user, address and browser for the audit fields."""
     return Actor(
         user=request.user,
-        client_ip=request.META.get("REMOTE_ADDR") or None,
+        client_ip=client_ip(request),
         user_agent=(request.META.get("HTTP_USER_AGENT") or "")[:512],
     )
+
+
+def client_ip(request) -> str | None:
+    """The client's address: REMOTE_ADDR, or behind PROXY_COUNT proxies the address the first one saw.
+
+    Each proxy appends the address it received from to X-Forwarded-For, so with n proxies the
+    client is the n-th entry from the right (what werkzeug's ProxyFix reads); entries further
+    left are the client's own claims and never believed. Sign-in lockouts use it too (axes'
+    AXES_CLIENT_IP_CALLABLE): django-ipware counts proxies differently and, without a count,
+    believes the header.
+    """
+    proxies = settings.PROXY_COUNT
+    if proxies > 0:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        if len(forwarded) >= proxies and _is_ip(forwarded[-proxies]):
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True

@@ -315,3 +315,32 @@ def test_r8_an_order_of_more_than_50_lines_is_400_before_its_lines_are_read(api,
     body = assert_error(response, 400, 2000, "InvalidInput")
     assert body["description"] == "lineItems: Ensure this field has no more than 50 elements."
     assert not Order.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "proxy_count, remote_addr, forwarded, recorded",
+    [
+        (0, "203.0.113.7", "198.51.100.66", "203.0.113.7"),  # no proxy: a client's header is not believed
+        (1, "10.0.0.2", "198.51.100.3", "198.51.100.3"),  # behind one proxy: the client it saw
+        (1, "10.0.0.2", "192.0.2.1, 198.51.100.3", "198.51.100.3"),  # what the client claimed is ignored
+        (2, "10.0.0.2", "198.51.100.3, 10.0.0.1", "198.51.100.3"),  # behind two proxies
+        (1, "10.0.0.2", "not-an-address", "10.0.0.2"),
+    ],
+)
+def test_r13_order_records_the_client_address_behind_proxy_count_proxies(
+    api, sales_agent, partner, settings, proxy_count, remote_addr, forwarded, recorded
+):
+    # The same address sign-in lockouts use (PROXY_COUNT), not the proxy's for every order.
+    settings.PROXY_COUNT = proxy_count
+    customer = confirmed_customer(partner=partner)
+    OfferFactory(id="LIC:1")
+
+    response = api(sales_agent).post(
+        f"/v1/customers/{customer.tenant_id}/orders",
+        {"lineItems": [{"offerId": "LIC:1", "quantity": 1}]},
+        REMOTE_ADDR=remote_addr,
+        HTTP_X_FORWARDED_FOR=forwarded,
+    )
+
+    assert response.status_code == 201, response.content
+    assert Order.objects.get().client_ip == recorded

@@ -118,3 +118,30 @@ def test_r14_throttling_settings_match_the_readme():
     assert settings.AXES_COOLOFF_TIME == 0.25
     assert settings.AXES_LOCKOUT_PARAMETERS == [["username", "ip_address"]]
     assert settings.AXES_LOCKOUT_TEMPLATE == "registration/locked_out.html"
+
+
+def test_r14_behind_a_proxy_the_lockout_is_the_clients_not_everyones(victim, settings):
+    # With PROXY_COUNT=1 every request comes from the proxy's address: locking that address would
+    # lock the user out for everyone, and a client's own X-Forwarded-For claims must not unlock it.
+    settings.PROXY_COUNT = 1
+    proxy = "10.0.0.2"
+
+    def via_proxy(client, forwarded, password):
+        return client.post(
+            reverse("login"),
+            {"username": victim.username, "password": password},
+            REMOTE_ADDR=proxy,
+            HTTP_X_FORWARDED_FOR=forwarded,
+        )
+
+    with time_machine.travel(START, tick=False):
+        attacker = Client()
+        responses = [
+            via_proxy(attacker, "198.51.100.9", "wrong-password") for _ in range(settings.AXES_FAILURE_LIMIT)
+        ]
+        assert responses[-1].status_code == 429
+        spoofed = via_proxy(Client(), "192.0.2.1, 198.51.100.9", DEFAULT_PASSWORD)
+        assert spoofed.status_code == 429
+        colleague = Client()
+        assert via_proxy(colleague, "198.51.100.20", DEFAULT_PASSWORD).status_code == 302
+        assert signed_in(colleague)
