@@ -1,13 +1,5 @@
 // Progressive enhancements only; every page works without JavaScript.
 document.addEventListener("DOMContentLoaded", () => {
-  // Language switch: submit on change (the button stays for keyboard and no-JS users).
-  // requestSubmit, unlike submit, fires the form's submit event, which keepInput below needs.
-  document.querySelectorAll("select[data-autosubmit]").forEach((select) => {
-    // submit() where a browser lacks requestSubmit (Safari before 16): the page switches, unkept.
-    select.addEventListener("change", () =>
-      select.form.requestSubmit ? select.form.requestSubmit() : select.form.submit(),
-    );
-  });
   // R16: switching language reloads the page by GET, which would lose what was typed but not
   // saved. Keep the page's other forms in sessionStorage (this tab only) and put it back once.
   const KEPT = "accord:kept-input";

@@ -18,8 +18,9 @@ TYPED = {
 
 
 def switch_to_chinese(page):
+    page.get_by_label("Language").select_option("zh-hans")
     with page.expect_navigation():
-        page.get_by_label("Language").select_option("zh-hans")
+        page.get_by_role("button", name="Switch", exact=True).click()
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
 
 
@@ -32,6 +33,26 @@ def fill_confirmation(page, live_server, customer):
         assert offered[chinese] != value
         page.get_by_label(label).fill(value)
     return offered
+
+
+def test_r16_choosing_a_language_changes_nothing_until_switch_is_pressed(
+    page, live_server, sign_in, sales_agent, customer
+):
+    """WCAG 3.2.2: a change of the select alone neither reloads the page nor loses what was typed."""
+    sign_in(page, sales_agent)
+    fill_confirmation(page, live_server, customer)
+    url = page.url
+    navigations = []
+    page.on("framenavigated", lambda frame: navigations.append(frame.url))
+
+    page.get_by_label("Language").select_option("zh-hans")
+    page.wait_for_timeout(500)
+
+    assert navigations == []
+    assert page.url == url
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_label("First name")).to_have_value("Sara")
+    expect(page.get_by_label("Language")).to_have_value("zh-hans")
 
 
 def test_r16_switching_language_keeps_what_was_typed_in_the_confirmation_form(

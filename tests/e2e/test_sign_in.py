@@ -52,9 +52,11 @@ def test_r11_sandbox_banner_on_every_page(page, live_server, sign_in, partner, s
 
 def test_r16_language_switch_on_every_page(page, live_server, sign_in, partner):
     sign_in(page, UserFactory(username="admin.agent", partner=partner))
+    page.get_by_label("Language").select_option("zh-hans")
     with page.expect_navigation():
-        page.get_by_label("Language").select_option("zh-hans")
+        page.get_by_role("button", name="Switch", exact=True).click()
     assert page.get_by_role("button", name="退出登录").is_visible()
+    page.get_by_label("语言").select_option("en")
     with page.expect_navigation():
-        page.get_by_label("语言").select_option("en")
+        page.get_by_role("button", name="切换", exact=True).click()
     assert page.get_by_role("button", name="Sign out").is_visible()
