@@ -1,0 +1,47 @@
+"""WCAG behaviour that needs a browser: focus, what moves it and what is announced (Chromium)."""
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+# The ring portal.css draws: 3px solid, in #0a58ca on the page, in white on the navbar's blue.
+BLUE_RING = "3px solid rgb(10, 88, 202)"
+WHITE_RING = "3px solid rgb(255, 255, 255)"
+
+RING = "el => { const s = getComputedStyle(el); return `${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}`; }"
+
+
+def tab_to(page, name: str, limit: int = 40):
+    """Press Tab until the focused element's accessible text is `name`, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == name:
+            return page.locator(":focus")
+    raise AssertionError(f"{name!r} is not reachable with Tab")
+
+
+def test_a11y_navbar_links_and_sign_out_show_a_white_focus_ring(page, live_server, sign_in, sales_agent):
+    """WCAG 2.4.7 and 1.4.11: on the blue navbar the keyboard focus is a white 3px outline."""
+    sign_in(page, sales_agent)
+    for name in ("Customers", "API tokens", "Sign out"):
+        focused = tab_to(page, name)
+        assert focused.evaluate(RING) == WHITE_RING, name
+
+
+def test_a11y_keyboard_focus_on_the_page_is_a_clear_blue_ring(page, live_server, sign_in, sales_agent):
+    """WCAG 1.4.11: off the navbar the ring is #0a58ca (6.6:1 on white), not Bootstrap's 25 % tint."""
+    sign_in(page, sales_agent)
+    for name in ("Skip to main content", "Switch"):
+        page.goto(live_server.url + "/")
+        focused = tab_to(page, name)
+        assert focused.evaluate(RING) == BLUE_RING, name
+
+
+def test_a11y_a_mouse_click_shows_no_focus_ring(page, live_server, sign_in, sales_agent):
+    sign_in(page, sales_agent)
+    link = page.get_by_role("link", name="Customers", exact=True)
+    link.hover()
+    page.mouse.down()  # focus moves on mouse down; the click (and navigation) would follow on up
+    expect(link).to_be_focused()
+    assert link.evaluate("el => getComputedStyle(el).outlineStyle") == "none"
