@@ -41,4 +41,7 @@ def test_api_docs_show_every_endpoint_without_inline_scripts(page, live_server):
         block = page.locator(f".opblock-{method.lower()}").filter(has=page.locator(f'[data-path="{path}"]'))
         assert block.count() == 1, f"{method} {path} is not in the docs"
     assert page.get_by_role("button", name="Authorize").is_visible()
+    # WCAG 3.1.1 and 3.1.2: the page is in the user's language, Swagger UI's own text in English.
+    assert page.locator("html").get_attribute("lang") == "en"
+    assert page.locator('#swagger-ui[lang="en"] .opblock').count() == len(ENDPOINTS)
     assert not blocked_scripts, blocked_scripts
