@@ -3,6 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from tests.accessibility.markup import Page
+from tests.factories import confirmed_customer
+
 pytestmark = pytest.mark.django_db
 
 
@@ -15,3 +18,24 @@ def test_r16_api_docs_page_is_in_the_users_language_and_swagger_ui_in_english(cl
     # Swagger UI from drf-spectacular-sidecar, served by the portal: no CDN.
     assert '<script src="/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js">' in page
     assert "cdn." not in page
+
+
+def test_f3_quantity_is_described_by_its_hint_and_once_refused_by_its_error(
+    client, admin_agent, partner, license_offer, usage_offer
+):
+    """WCAG 1.3.1 and 3.3.1: aria-describedby names elements that exist: the hint, then the error."""
+    customer = confirmed_customer(partner=partner)
+    client.force_login(admin_agent)
+    url = reverse("orders:new", kwargs={"tenant_id": customer.tenant_id})
+    quantity = f"quantity__{license_offer.id}"
+
+    page = Page(client.get(url).content.decode())
+    assert page.described_by(page.find("input", name=quantity)) == ["1 to 300 licenses"]
+    usage = page.find("input", name=f"quantity__{usage_offer.id}")
+    assert page.described_by(usage) == ["Usage-based: billed for what the customer uses; no license count."]
+
+    response = client.post(url, {quantity: "301", "action": "place"})
+    page = Page(response.content.decode())
+    field = page.find("input", name=quantity)
+    assert field.attrs["aria-invalid"] == "true"
+    assert page.described_by(field) == ["1 to 300 licenses", " ".join(response.context["form"].errors[quantity])]
