@@ -71,7 +71,8 @@ document.addEventListener("DOMContentLoaded", () => {
       document.querySelectorAll("form[data-once]").forEach((form) => delete form.dataset.submitted);
     }
   });
-  // F1: ticking "Update" starts the acceptor's fields from the primary contact and focuses them.
+  // F1: ticking "Update" starts the acceptor's fields from the primary contact. Focus stays on
+  // the checkbox (WCAG 3.2.2): the fields follow it, and Tab reaches them.
   const update = document.querySelector('input[name="acceptor_update"]');
   if (update) {
     update.addEventListener("change", () => {
@@ -81,8 +82,6 @@ document.addEventListener("DOMContentLoaded", () => {
         const source = document.querySelector(`[name="contact_${part}"]`);
         if (target && source && !target.value) target.value = source.value;
       });
-      const first = document.querySelector('[name="acceptor_first_name"]');
-      if (first) first.focus();
     });
   }
   // R16: put back what was kept before the language switch. Last, so the handlers above see the

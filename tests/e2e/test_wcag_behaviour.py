@@ -1,6 +1,7 @@
 """WCAG behaviour that needs a browser: focus, what moves it and what is announced (Chromium)."""
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -45,3 +46,26 @@ def test_a11y_a_mouse_click_shows_no_focus_ring(page, live_server, sign_in, sale
     page.mouse.down()  # focus moves on mouse down; the click (and navigation) would follow on up
     expect(link).to_be_focused()
     assert link.evaluate("el => getComputedStyle(el).outlineStyle") == "none"
+
+
+def test_f1_ticking_update_fills_the_acceptor_from_the_contact_and_leaves_focus_on_the_checkbox(
+    page, live_server, sign_in, sales_agent
+):
+    """WCAG 3.2.2: ticking a checkbox does not move the focus; the acceptor's fields still start filled."""
+    sign_in(page, sales_agent)
+    page.goto(live_server.url + reverse("customers:new"))
+    contact = page.get_by_role("group", name="Primary contact")
+    contact.get_by_label("First name").fill("Wanda")
+    contact.get_by_label("Email address").fill("wanda@wingtip.example")
+    mca = page.get_by_role("group", name="Microsoft Customer Agreement")
+    update = mca.get_by_label("Update", exact=True)
+    update.focus()
+
+    page.keyboard.press("Space")
+
+    expect(update).to_be_checked()
+    expect(update).to_be_focused()
+    expect(mca.get_by_label("First name")).to_have_value("Wanda")
+    expect(mca.get_by_label("Email address")).to_have_value("wanda@wingtip.example")
+    page.keyboard.press("Tab")
+    expect(mca.get_by_label("First name")).to_be_focused()
