@@ -74,8 +74,23 @@ document.addEventListener("DOMContentLoaded", () => {
   // F1: ticking "Update" starts the acceptor's fields from the primary contact. Focus stays on
   // the checkbox (WCAG 3.2.2): the fields follow it, and Tab reaches them.
   const update = document.querySelector('input[name="acceptor_update"]');
-  if (update) {
+  const acceptor = document.getElementById("acceptor-fields");
+  if (update && acceptor) {
+    update.setAttribute("aria-controls", acceptor.id);
+    // The fields marked * are required while shown, but the browser's `required` is off so that
+    // it never insists on a hidden field (customers/forms.py): say it to assistive technology.
+    const starred = [...acceptor.querySelectorAll("label .asteriskField")]
+      .map((star) => document.getElementById(star.closest("label").htmlFor))
+      .filter(Boolean);
+    const markRequired = () =>
+      starred.forEach((input) =>
+        update.checked
+          ? input.setAttribute("aria-required", "true")
+          : input.removeAttribute("aria-required"),
+      );
+    markRequired();
     update.addEventListener("change", () => {
+      markRequired();
       if (!update.checked) return;
       ["first_name", "last_name", "email", "phone"].forEach((part) => {
         const target = document.querySelector(`[name="acceptor_${part}"]`);

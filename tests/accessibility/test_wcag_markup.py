@@ -39,3 +39,18 @@ def test_f3_quantity_is_described_by_its_hint_and_once_refused_by_its_error(
     field = page.find("input", name=quantity)
     assert field.attrs["aria-invalid"] == "true"
     assert page.described_by(field) == ["1 to 300 licenses", " ".join(response.context["form"].errors[quantity])]
+
+
+@pytest.mark.parametrize("language, legend", [("en", "Acceptor"), ("zh-hans", "接受人")])
+def test_f1_the_acceptors_fields_are_a_group_named_apart_from_the_primary_contact(
+    client, sales_agent, language, legend
+):
+    """WCAG 1.3.1 and 2.4.6: F1 has two First name / Last name / Email address; each set has its own name."""
+    client.force_login(sales_agent)
+    page = Page(client.get(reverse("customers:new"), HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    group = page.by_id("acceptor-fields")
+    assert group.tag == "fieldset"
+    assert [e.clean_text for e in page.elements if e.tag == "legend" and group in e.ancestors] == [legend]
+    for name in ("acceptor_first_name", "acceptor_last_name", "acceptor_email", "acceptor_phone"):
+        assert group in page.find("input", name=name).ancestors, name
+    assert group not in page.find("input", name="contact_first_name").ancestors

@@ -69,3 +69,23 @@ def test_f1_ticking_update_fills_the_acceptor_from_the_contact_and_leaves_focus_
     expect(mca.get_by_label("Email address")).to_have_value("wanda@wingtip.example")
     page.keyboard.press("Tab")
     expect(mca.get_by_label("First name")).to_be_focused()
+
+
+def test_f1_the_acceptors_starred_fields_are_required_to_assistive_technology_while_update_is_ticked(
+    page, live_server, sign_in, sales_agent
+):
+    """WCAG 1.3.1, 3.3.2: the acceptor's First name, Last name and Email address show *; say so too."""
+    sign_in(page, sales_agent)
+    page.goto(live_server.url + reverse("customers:new"))
+    mca = page.get_by_role("group", name="Microsoft Customer Agreement")
+    update = mca.get_by_label("Update", exact=True)
+    expect(update).to_have_attribute("aria-controls", "acceptor-fields")
+
+    update.check()
+
+    acceptor = mca.get_by_role("group", name="Acceptor")
+    for label in ("First name", "Last name", "Email address"):
+        expect(acceptor.get_by_label(label)).to_have_attribute("aria-required", "true")
+    expect(acceptor.get_by_label("Phone number (optional)")).not_to_have_attribute("aria-required", "true")
+    update.uncheck()
+    expect(page.locator('[name="acceptor_first_name"]')).not_to_have_attribute("aria-required", "true")
