@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from tests.accessibility.markup import Page
+from tests.customers.test_customer_views import STEP1
 from tests.factories import confirmed_customer
 
 pytestmark = pytest.mark.django_db
@@ -54,3 +55,21 @@ def test_f1_the_acceptors_fields_are_a_group_named_apart_from_the_primary_contac
     for name in ("acceptor_first_name", "acceptor_last_name", "acceptor_email", "acceptor_phone"):
         assert group in page.find("input", name=name).ancestors, name
     assert group not in page.find("input", name="contact_first_name").ancestors
+
+
+@pytest.mark.parametrize(
+    "language, step1, review",
+    [
+        ("en", "New customer · Account info · Accord", "New customer · Review · Accord"),
+        ("zh-hans", "新客户 · 帐户信息 · Accord", "新客户 · 核对 · Accord"),
+    ],
+)
+def test_f1_each_steps_page_title_names_the_step(client, sales_agent, language, step1, review):
+    """WCAG 2.4.2: Account info and Review are two pages; their titles say which one this is."""
+    client.force_login(sales_agent)
+    url = reverse("customers:new")
+    page = Page(client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    assert page.find("title").clean_text == step1
+    response = client.post(url, {**STEP1, "action": "next"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert "customers/customer_review.html" in [t.name for t in response.templates]
+    assert Page(response.content.decode()).find("title").clean_text == review
