@@ -28,14 +28,14 @@ class Page(HTMLParser):
         self.feed(html)
         self.close()
 
-    def handle_starttag(self, tag, attrs):
+    def handle_starttag(self, tag, attrs, closed=False):
         element = Element(tag, {k: v if v is not None else "" for k, v in attrs}, list(self._open))
         self.elements.append(element)
-        if tag not in VOID:
+        if tag not in VOID and not closed:
             self._open.append(element)
 
     def handle_startendtag(self, tag, attrs):
-        self.elements.append(Element(tag, {k: v if v is not None else "" for k, v in attrs}, list(self._open)))
+        self.handle_starttag(tag, attrs, closed=True)
 
     def handle_endtag(self, tag):
         for i in range(len(self._open) - 1, -1, -1):

@@ -10,7 +10,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 BLUE_RING = "3px solid rgb(10, 88, 202)"
 WHITE_RING = "3px solid rgb(255, 255, 255)"
 
-RING = "el => { const s = getComputedStyle(el); return `${s.outlineWidth} ${s.outlineStyle} ${s.outlineColor}`; }"
+RING = "el => ['Width', 'Style', 'Color'].map(part => getComputedStyle(el)['outline' + part]).join(' ')"
 
 
 def tab_to(page, name: str, limit: int = 40):
