@@ -3,9 +3,10 @@
 import pytest
 from django.urls import reverse
 
+from customers.models import Customer
 from tests.accessibility.markup import Page
 from tests.customers.test_customer_views import STEP1
-from tests.factories import confirmed_customer
+from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -39,7 +40,10 @@ def test_f3_quantity_is_described_by_its_hint_and_once_refused_by_its_error(
     page = Page(response.content.decode())
     field = page.find("input", name=quantity)
     assert field.attrs["aria-invalid"] == "true"
-    assert page.described_by(field) == ["1 to 300 licenses", " ".join(response.context["form"].errors[quantity])]
+    assert page.described_by(field) == [
+        "1 to 300 licenses",
+        " ".join(response.context["form"].errors[quantity]),
+    ]
 
 
 @pytest.mark.parametrize("language, legend", [("en", "Acceptor"), ("zh-hans", "接受人")])
@@ -73,3 +77,22 @@ def test_f1_each_steps_page_title_names_the_step(client, sales_agent, language, 
     response = client.post(url, {**STEP1, "action": "next"}, HTTP_ACCEPT_LANGUAGE=language)
     assert "customers/customer_review.html" in [t.name for t in response.templates]
     assert Page(response.content.decode()).find("title").clean_text == review
+
+
+@pytest.mark.parametrize("language, current", [("en", "Current"), ("zh-hans", "当前")])
+def test_f4_the_current_confirmation_in_the_history_is_marked_in_words(
+    client, admin_agent, partner, language, current
+):
+    """WCAG 1.4.1: the current row of the history is green and also says "Current"."""
+    customer = CustomerFactory(partner=partner)
+    older = ConfirmationFactory(customer=customer, first_name="Sara")
+    newer = ConfirmationFactory(customer=customer, first_name="Tom")
+    Customer.objects.filter(pk=customer.pk).update(current_confirmation=newer)
+    client.force_login(admin_agent)
+    page = Page(client.get(customer.get_absolute_url(), HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    table = page.find("table", **{"data-testid": "confirmation-history"})
+    rows = [e for e in page.elements if e.tag == "tr" and table in e.ancestors][1:]
+    assert [row.clean_text.split()[:2] for row in rows] == [
+        [newer.date_agreed.isoformat(), current],
+        [older.date_agreed.isoformat(), "Sara"],
+    ]
