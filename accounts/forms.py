@@ -7,6 +7,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
+# The id of the block that shows a form's non-field errors (templates/bootstrap5/errors.html).
+NON_FIELD_ERRORS_ID = "non-field-errors"
+
 
 class SignInForm(AuthenticationForm):
     def __init__(self, *args, **kwargs):
@@ -19,6 +22,14 @@ class SignInForm(AuthenticationForm):
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.add_input(Submit("submit", _("Sign in")))
+
+    def full_clean(self):
+        super().full_clean()
+        # WCAG 3.3.1: "Please enter a correct username and password" is about both fields, so
+        # both are invalid and described by it; the focused Username reads it out.
+        if self.is_bound and self.non_field_errors():
+            for field in self.fields.values():
+                field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": NON_FIELD_ERRORS_ID})
 
 
 class ApiTokenRevokeForm(forms.Form):

@@ -96,3 +96,26 @@ def test_f4_the_current_confirmation_in_the_history_is_marked_in_words(
         [newer.date_agreed.isoformat(), current],
         [older.date_agreed.isoformat(), "Sara"],
     ]
+
+
+@pytest.mark.parametrize(
+    "language, message", [("en", "Please enter a correct username and password."), ("zh-hans", "请输入")]
+)
+def test_r16_a_refused_sign_in_is_an_alert_that_describes_both_fields(client, sales_agent, language, message):
+    """WCAG 3.3.1: the message is announced and both Username and Password are invalid and point at it."""
+    fresh = Page(client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE=language).content.decode())
+    assert not fresh.find_all(role="alert")
+    assert "aria-invalid" not in fresh.find("input", name="username").attrs
+
+    response = client.post(
+        reverse("login"),
+        {"username": sales_agent.username, "password": "wrong"},
+        HTTP_ACCEPT_LANGUAGE=language,
+    )
+    page = Page(response.content.decode())
+    alert = page.find(role="alert")
+    assert message in alert.clean_text
+    for name in ("username", "password"):
+        field = page.find("input", name=name)
+        assert field.attrs["aria-invalid"] == "true", name
+        assert page.described_by(field) == [alert.clean_text], name
