@@ -1,6 +1,9 @@
 """WCAG in the server's HTML: language, names, descriptions and roles (Django's test client)."""
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.base import Message
+from django.template.loader import render_to_string
 from django.urls import reverse
 
 from customers.models import Customer
@@ -119,3 +122,18 @@ def test_r16_a_refused_sign_in_is_an_alert_that_describes_both_fields(client, sa
         field = page.find("input", name=name)
         assert field.attrs["aria-invalid"] == "true", name
         assert page.described_by(field) == [alert.clean_text], name
+
+
+@pytest.mark.parametrize(
+    "level, role",
+    [
+        (messages.SUCCESS, "status"),
+        (messages.INFO, "status"),
+        (messages.WARNING, "alert"),
+        (messages.ERROR, "alert"),
+    ],
+)
+def test_a11y_success_messages_are_a_status_warnings_and_errors_an_alert(level, role):
+    """WCAG 4.1.3: "Order 7 was placed." waits for the screen reader; a refusal interrupts it."""
+    html = render_to_string("partials/_messages.html", {"messages": [Message(level, "Done.")]})
+    assert Page(html).find("div").attrs["role"] == role

@@ -37,7 +37,7 @@ def test_f3_confirm_inside_the_order_and_place_the_same_order(page, live_server,
     page.get_by_label("Agreement acceptance date").fill(timezone.localdate().isoformat())
     page.get_by_role("button", name="Save and continue").click()
 
-    expect(page.get_by_role("alert").filter(has_text="acceptance is confirmed")).to_be_visible()
+    expect(page.get_by_role("status").filter(has_text="acceptance is confirmed")).to_be_visible()
     expect(page.get_by_label("Quantity of Microsoft 365 Business Basic")).to_have_value("12")
     expect(page.get_by_label("Add Azure plan")).to_be_checked()
     page.get_by_role("button", name="Place order").click()
