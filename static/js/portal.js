@@ -99,6 +99,28 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   }
+  // WCAG 3.3.1: after a refused submit the error summary takes the focus, so a screen reader reads
+  // what went wrong. Its links focus their field; following the fragment alone only scrolls.
+  const summary = document.querySelector("[data-error-summary]");
+  if (summary) {
+    const target = (link) => document.getElementById(decodeURIComponent(link.hash.slice(1)));
+    // The server lists the errors in the form's field order; list them in the page's.
+    const list = summary.querySelector("ul");
+    const links = [...summary.querySelectorAll('li > a[href^="#"]')].filter(target);
+    links
+      .sort((a, b) =>
+        target(a).compareDocumentPosition(target(b)) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
+      )
+      .forEach((link) => list.append(link.parentElement));
+    summary.focus();
+    summary.addEventListener("click", (event) => {
+      const link = event.target.closest('a[href^="#"]');
+      const field = link && target(link);
+      if (!field) return;
+      event.preventDefault();
+      field.focus();
+    });
+  }
   // R16: put back what was kept before the language switch. Last, so the handlers above see the
   // events. Whatever page this is, the kept input is read once: a later visit finds nothing.
   const stored = sessionStorage.getItem(KEPT);

@@ -7,8 +7,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from customers.models import Customer
+from portal.forms import EXPIRED_FORM_MESSAGE
 from tests.accessibility.markup import Page
-from tests.customers.test_customer_views import STEP1
+from tests.customers.test_customer_views import SOMEONE_ELSE, STEP1
 from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
@@ -122,6 +123,62 @@ def test_r16_a_refused_sign_in_is_an_alert_that_describes_both_fields(client, sa
         field = page.find("input", name=name)
         assert field.attrs["aria-invalid"] == "true", name
         assert page.described_by(field) == [alert.clean_text], name
+
+
+ERROR_LINKS = {
+    "en": {
+        "#id_company_name": "Company name: This field is required.",
+        "#id_contact_first_name": "First name (Primary contact): This field is required.",
+        "#id_acceptor_first_name": "First name (Acceptor): This field is required.",
+    },
+    "zh-hans": {
+        "#id_company_name": "公司名称：此字段为必填项。",
+        "#id_contact_first_name": "名字（主要联系人）：此字段为必填项。",
+        "#id_acceptor_first_name": "名字（接受人）：此字段为必填项。",
+    },
+}
+
+
+@pytest.mark.parametrize(
+    "language, heading",
+    [("en", "Error: Please correct the errors below."), ("zh-hans", "错误：请更正以下错误。")],
+)
+def test_r14_f1_error_summary_is_focusable_and_links_each_error_to_its_field(
+    client, sales_agent, language, heading
+):
+    """WCAG 3.3.1: the summary says what went wrong where; a field's group tells the two First names apart."""
+    client.force_login(sales_agent)
+    data = {**STEP1, **SOMEONE_ELSE, "company_name": "", "contact_first_name": "", "acceptor_first_name": ""}
+    response = client.post(
+        reverse("customers:new"), {**data, "action": "next"}, HTTP_ACCEPT_LANGUAGE=language
+    )
+    page = Page(response.content.decode())
+
+    summary = page.by_id("error-summary")
+    assert summary.attrs["role"] == "alert"
+    assert summary.attrs["tabindex"] == "-1"  # portal.js focuses it
+    assert "data-error-summary" in summary.attrs
+    assert page.find("p", **{"class": "mb-1"}).clean_text == heading
+    links = {a.attrs["href"]: a.clean_text for a in page.find_all("a") if summary in a.ancestors}
+    assert links == ERROR_LINKS[language]
+    for href in links:
+        assert page.by_id(href.removeprefix("#")).tag == "input", href
+
+
+def test_r14_f2_error_summary_says_error_before_a_form_wide_message(client, sales_agent, customer):
+    client.force_login(sales_agent)
+    response = client.post(
+        reverse("agreements:confirm", kwargs={"tenant_id": customer.tenant_id}),
+        {
+            "first_name": "Ada",
+            "last_name": "Acceptor",
+            "email": "ada@example.com",
+            "date_agreed": "2024-11-20",
+            "idempotency_key": "not-a-uuid",
+        },
+    )
+    summary = Page(response.content.decode()).by_id("error-summary")
+    assert summary.clean_text == f"Error: {EXPIRED_FORM_MESSAGE}"
 
 
 @pytest.mark.parametrize(

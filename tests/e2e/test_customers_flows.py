@@ -104,7 +104,13 @@ def test_f2_refused_future_date_keeps_everything_typed_then_a_valid_date_is_save
     page.get_by_label("Agreement acceptance date").fill(tomorrow.isoformat())
     page.get_by_role("button", name="Save and continue").click()
 
-    expect(page.get_by_text("cannot be later than today")).to_be_visible()
+    # Next to the field, and as a link in the error summary above the form.
+    expect(
+        page.get_by_test_id("confirmation-fields").get_by_text("cannot be later than today")
+    ).to_be_visible()
+    expect(
+        page.get_by_role("link", name="Agreement acceptance date: The agreement acceptance date")
+    ).to_be_visible()
     expect(page.get_by_label("First name")).to_have_value("Sara")
     expect(page.get_by_label("Last name")).to_have_value("Ólafsdóttir")
     expect(page.get_by_label("Email address")).to_have_value("sara@tailspin.example")
@@ -161,7 +167,7 @@ def test_r16_f1_in_simplified_chinese(page, live_server, sign_in, partner):
     mca.get_by_label("客户已接受最新的 Microsoft 客户协议").check()
     mca.get_by_label("协议接受日期").fill("2099-01-01")
     page.get_by_role("button", name="下一步").click()
-    expect(page.get_by_text("协议接受日期不能晚于今天")).to_be_visible()
+    expect(mca.get_by_text("协议接受日期不能晚于今天")).to_be_visible()
     mca.get_by_label("协议接受日期").fill("2024-11-20")
     page.get_by_role("button", name="下一步").click()
     page.get_by_role("button", name="创建客户").click()

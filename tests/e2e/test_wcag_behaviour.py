@@ -89,3 +89,22 @@ def test_f1_the_acceptors_starred_fields_are_required_to_assistive_technology_wh
     expect(acceptor.get_by_label("Phone number (optional)")).not_to_have_attribute("aria-required", "true")
     update.uncheck()
     expect(page.locator('[name="acceptor_first_name"]')).not_to_have_attribute("aria-required", "true")
+
+
+def test_f1_a_refused_next_focuses_the_error_summary_whose_links_focus_the_fields(
+    page, live_server, sign_in, sales_agent
+):
+    """WCAG 3.3.1: the reader starts at what went wrong, in the page's order, one step from each field."""
+    sign_in(page, sales_agent)
+    page.goto(live_server.url + reverse("customers:new"))
+    page.get_by_role("group", name="Company details").get_by_label("Company name").fill("Wingtip Toys")
+    page.get_by_role("button", name="Next").click()
+
+    summary = page.get_by_role("alert").filter(has_text="Please correct the errors below.")
+    expect(summary).to_be_focused()
+    links = summary.get_by_role("link")
+    # The form lists Domain prefix after the address; the page shows it second, and so does the summary.
+    expect(links.first).to_have_text("Domain prefix: This field is required.")
+    expect(links.nth(1)).to_have_text("First name (Primary contact): This field is required.")
+    summary.get_by_role("link", name="First name (Primary contact): This field is required.").click()
+    expect(page.get_by_role("group", name="Primary contact").get_by_label("First name")).to_be_focused()
