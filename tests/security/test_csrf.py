@@ -118,3 +118,12 @@ def test_r16_csrf_failure_page_is_translated_and_in_the_portals_layout(db):
     content = response.content.decode()
     assert "表单已过期" in content
     assert 'id="main"' in content  # base.html, not Django's bare page
+
+
+def test_each_form_on_the_sign_in_page_carries_one_csrf_token(client):
+    # The sign-in form carried two: its template's and crispy's.
+    html = client.get(reverse("login")).content.decode()
+    forms = re.findall(r"<form\b.*?</form>", html, flags=re.S)
+
+    assert len(forms) == 2  # the sign-in form and the language switch
+    assert [form.count('name="csrfmiddlewaretoken"') for form in forms] == [1, 1]
