@@ -4,6 +4,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.factories import OfferFactory, UserFactory, confirmed_customer
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 # The ring portal.css draws: 3px solid, in #0a58ca on the page, in white on the navbar's blue.
@@ -108,3 +110,16 @@ def test_f1_a_refused_next_focuses_the_error_summary_whose_links_focus_the_field
     expect(links.nth(1)).to_have_text("First name (Primary contact): This field is required.")
     summary.get_by_role("link", name="First name (Primary contact): This field is required.").click()
     expect(page.get_by_role("group", name="Primary contact").get_by_label("First name")).to_be_focused()
+
+
+def test_f3_a_refused_order_focuses_what_went_wrong(page, live_server, sign_in, partner):
+    """WCAG 3.3.1: placing an order with no product moves the reader to the refusal, not the page top."""
+    OfferFactory(id="BASIC:0001", name="Microsoft 365 Business Basic", max_quantity=300)
+    customer = confirmed_customer(partner=partner, company_name="Tailspin Toys")
+    sign_in(page, UserFactory(username="sales.agent", partner=partner, role="Sales agent"))
+    page.goto(live_server.url + reverse("orders:new", kwargs={"tenant_id": customer.tenant_id}))
+
+    page.get_by_role("button", name="Place order").click()
+
+    expect(page.get_by_test_id("order-errors")).to_contain_text("Add at least one product")
+    expect(page.get_by_test_id("order-errors")).to_be_focused()
