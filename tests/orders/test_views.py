@@ -305,6 +305,8 @@ def test_f5_no_license_count_notice_without_subscriptions(signed_in, required_cu
 
 def test_f5_license_count_changes_for_a_confirmed_customer(signed_in, customer, license_offer):
     subscription = SubscriptionFactory(order__customer=customer, customer=customer, offer=license_offer)
+    form = signed_in.get(_quantity_url(subscription)).content.decode()
+    assert f'data-testid="subscription-id">{subscription.api_id}</dd>' in form
     response = signed_in.post(_quantity_url(subscription), {"quantity": "9"}, follow=True)
     assert response.redirect_chain[-1][0] == reverse(
         "orders:subscriptions", kwargs={"tenant_id": customer.tenant_id}
@@ -436,7 +438,8 @@ def test_f2_f3_the_confirmation_fields_are_laid_out_the_same_in_both(signed_in, 
     assert f2 == f3 == ["first_name", "last_name", "email", "phone_number", "date_agreed"]
 
 
-def test_f5_subscription_rows_show_their_id_order_and_created_date(signed_in, customer, license_offer):
+def test_f5_subscription_rows_show_their_api_id_order_and_created_date(signed_in, customer, license_offer):
+    # The id is the GUID the API answers with (PRODUCT §6): a script's log and this page agree.
     order = OrderFactory(customer=customer)
     created = datetime.datetime(2025, 3, 4, 12, tzinfo=datetime.UTC)
     subscriptions = [
@@ -446,7 +449,7 @@ def test_f5_subscription_rows_show_their_id_order_and_created_date(signed_in, cu
     rows = page.content.decode().split('data-testid="subscription-row"')[1:]
     assert len(rows) == 3
     for subscription, row in zip(subscriptions, rows, strict=True):
-        assert f'data-testid="subscription-id">{subscription.pk}</th>' in row
+        assert f'data-testid="subscription-id">{subscription.api_id}</th>' in row
         assert f"<td>{order.pk}</td>" in row
         assert "2025-03-04" in row
     assert len(set(rows)) == 3
