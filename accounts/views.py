@@ -19,18 +19,23 @@ def _own_tokens(user):
     return AuthToken.objects.filter(user=user).order_by("-created")
 
 
+# The token just created, kept in the session from the POST until the page that shows it once.
+NEW_TOKEN_SESSION_KEY = "accounts:new_api_token"
+
+
 @never_cache  # the page shows a new token once: no copy in the browser's cache
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
-    """The signed-in user's API tokens; POST creates one, shown on this response only."""
-    new_token = None
+    """The signed-in user's API tokens; POST creates one, shown on the next page only."""
     if request.method == "POST":
-        # knox stores only a hash: this response is the one chance to see the token.
-        _instance, new_token = AuthToken.objects.create(user=request.user)
+        # knox stores only a hash: the page after this redirect is the one chance to see the token.
+        # A redirect, so that reloading the page shows the list and creates nothing (R15).
+        _instance, request.session[NEW_TOKEN_SESSION_KEY] = AuthToken.objects.create(user=request.user)
+        return redirect("api_tokens")
     return render(
         request,
         "accounts/api_token_list.html",
-        {"tokens": _own_tokens(request.user), "new_token": new_token},
+        {"tokens": _own_tokens(request.user), "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None)},
     )
 
 

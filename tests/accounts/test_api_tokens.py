@@ -55,15 +55,26 @@ def test_tokens_are_stored_hashed_never_in_plain_text(admin_agent):
 def test_api_tokens_page_creates_a_token_shown_once(client, sales_agent):
     client.force_login(sales_agent)
 
-    created = client.post(reverse("api_tokens"))
+    created = client.post(reverse("api_tokens"), follow=True)
 
-    assert created.status_code == 200
+    assert created.redirect_chain == [(reverse("api_tokens"), 302)]
     token = created.context["new_token"]
     assert token in created.content.decode()
     assert _bearer(token).get("/v1/customers").status_code == 200
     listing = client.get(reverse("api_tokens"))
     assert token not in listing.content.decode()
     assert AuthToken.objects.get(user=sales_agent).token_key in listing.content.decode()
+
+
+def test_r15_reloading_the_page_after_creating_a_token_creates_no_other(client, sales_agent):
+    # The POST answered with the page itself: a reload posted again and made an unseen token.
+    client.force_login(sales_agent)
+    shown = client.post(reverse("api_tokens"), follow=True)
+
+    reloaded = client.get(shown.redirect_chain[-1][0])
+
+    assert AuthToken.objects.filter(user=sales_agent).count() == 1
+    assert shown.context["new_token"] and reloaded.context["new_token"] is None
 
 
 def test_api_tokens_page_lists_only_the_users_own_tokens(client, sales_agent, admin_agent):
@@ -133,7 +144,7 @@ def test_api_tokens_page_is_never_cached(client, sales_agent):
     # The response that shows a new token must leave no copy in the browser's cache.
     client.force_login(sales_agent)
 
-    for response in (client.get(reverse("api_tokens")), client.post(reverse("api_tokens"))):
+    for response in (client.get(reverse("api_tokens")), client.post(reverse("api_tokens"), follow=True)):
         assert "no-store" in response["Cache-Control"]
         assert "private" in response["Cache-Control"]
 

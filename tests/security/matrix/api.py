@@ -144,7 +144,7 @@ ROWS = [
     ),
     # The signed-in user's own tokens; another user's token is a 404.
     Row("api_tokens", "GET", everyone(200, anonymous=302)),
-    Row("api_tokens", "POST", everyone(200, anonymous=302)),
+    Row("api_tokens", "POST", everyone(302)),  # created, then the page that shows it once
     Row("api_token_revoke", "GET", everyone(405, anonymous=302)),
     Row("api_token_revoke", "POST", everyone(404, anonymous=302, admin_agent=302), data=_admin_agent_token),
 ]
