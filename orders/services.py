@@ -70,6 +70,45 @@ def _check_quantity(offer: Offer, quantity, field: str) -> int:
     return quantity
 
 
+def order_lines_check(*, lines: list[LineItem]) -> list[tuple[int, Offer, int]]:
+    """Each line's offer and quantity as order_place stores them, or every line's fault at once (R8, R14).
+
+    Errors are keyed `line_<index>`; a form that could not read some of its lines asks about the
+    others, so that one submit shows every fault.
+    """
+    # An id PostgreSQL cannot even compare (NUL) is simply not a known offer (R14).
+    offers = Offer.objects.in_bulk([line.offer_id for line in lines if "\x00" not in str(line.offer_id)])
+    errors: dict = {}
+    checked = []
+    for index, line in enumerate(lines, start=1):
+        number = line.line_item_number if line.line_item_number is not None else index - 1
+        field = f"line_{index - 1}"
+        offer = offers.get(line.offer_id)
+        if offer is None or not offer.is_active:
+            errors[field] = [
+                ValidationError(
+                    _("The offer %(offer)s is unknown or no longer available."),
+                    code="unknown_offer",
+                    params={"offer": line.offer_id},
+                )
+            ]
+            continue
+        try:
+            quantity = _check_quantity(offer, line.quantity, field)
+        except ValidationError as exc:
+            errors.update(exc.error_dict)
+            continue
+        checked.append((number, offer, quantity))
+    numbers = [number for number, _offer, _quantity in checked]
+    if len(set(numbers)) != len(numbers):
+        errors.setdefault("__all__", []).append(
+            ValidationError(_("Line item numbers must be unique."), code="duplicate_line")
+        )
+    if errors:
+        raise ValidationError(errors)
+    return checked
+
+
 # One order is one transaction holding the customer's row (R8): a script's order of 25,000 lines
 # held it for minutes, and on SQLite every partner's writes with it.
 MAX_LINE_ITEMS = 50
@@ -109,36 +148,7 @@ def order_place(
             params={"max": MAX_LINE_ITEMS},
         )
 
-    # An id PostgreSQL cannot even compare (NUL) is simply not a known offer (R14).
-    offers = Offer.objects.in_bulk([line.offer_id for line in lines if "\x00" not in str(line.offer_id)])
-    errors: dict = {}
-    checked = []
-    for index, line in enumerate(lines, start=1):
-        number = line.line_item_number if line.line_item_number is not None else index - 1
-        field = f"line_{index - 1}"
-        offer = offers.get(line.offer_id)
-        if offer is None or not offer.is_active:
-            errors[field] = [
-                ValidationError(
-                    _("The offer %(offer)s is unknown or no longer available."),
-                    code="unknown_offer",
-                    params={"offer": line.offer_id},
-                )
-            ]
-            continue
-        try:
-            quantity = _check_quantity(offer, line.quantity, field)
-        except ValidationError as exc:
-            errors.update(exc.error_dict)
-            continue
-        checked.append((number, offer, quantity))
-    numbers = [number for number, _offer, _quantity in checked]
-    if len(set(numbers)) != len(numbers):
-        errors.setdefault("__all__", []).append(
-            ValidationError(_("Line item numbers must be unique."), code="duplicate_line")
-        )
-    if errors:
-        raise ValidationError(errors)
+    checked = order_lines_check(lines=lines)
 
     user_agent = (actor.user_agent or "")[:512]
     order = Order(

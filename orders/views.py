@@ -22,6 +22,7 @@ from orders.services import (
     LICENSE_COUNT_BLOCKED_MESSAGE,
     AgreementRequired,
     agreement_gate_blocks,
+    order_lines_check,
     order_place,
     subscription_set_quantity,
 )
@@ -50,6 +51,20 @@ def order_list(request, tenant_id):
     )
 
 
+def _report_line_errors(order_form: OrderForm) -> None:
+    """Show every bad line at once (R14): the rules judge the lines the form could read.
+
+    Without this, a quantity that is no whole number hid another line's out-of-range one until
+    the next submit, and F3's *Save and continue* returned to an order it had not checked.
+    """
+    order_form.is_valid()
+    lines, fields = order_form.line_items()
+    try:
+        order_lines_check(lines=lines)
+    except ValidationError as exc:
+        add_service_errors(order_form, exc, field_map={f"line_{i}": name for i, name in enumerate(fields)})
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("orders.add_order", raise_exception=True)
 def order_new(request, tenant_id):
@@ -60,6 +75,7 @@ def order_new(request, tenant_id):
     draft = request.session.get(draft_key) or {}
     confirmation_form = None
 
+    judged = False  # whether order_place has judged the lines
     if request.method == "POST":
         action = request.POST.get("action", "place")
         if action == "discard":
@@ -95,6 +111,7 @@ def order_new(request, tenant_id):
             except AgreementRequired as exc:
                 order_form.add_error(None, str(exc))
             except ValidationError as exc:
+                judged = True
                 add_service_errors(
                     order_form, exc, field_map={f"line_{i}": name for i, name in enumerate(fields)}
                 )
@@ -110,6 +127,8 @@ def order_new(request, tenant_id):
     else:
         order_form = OrderForm(offers=offers)
 
+    if order_form.is_bound and not judged:
+        _report_line_errors(order_form)
     prompt = agreement_gate_blocks(customer)
     refusal = confirm_refusal(request.user) if prompt else None
     if prompt and refusal is None and confirmation_form is None:

@@ -480,3 +480,44 @@ def test_f3_f5_order_and_subscription_lists_page_by_25(
     second = signed_in.get(url, {"page": 2}).content.decode()
     assert second.count(f'data-testid="{row}"') == 1
     assert "Page 2 of 2" in second and 'href="?page=1"' in second
+
+
+def test_r14_f3_every_bad_line_is_shown_after_one_submit(signed_in, customer, license_offer, e3_offer):
+    # "1.5" is no whole number; it hid E3's out-of-range 20000 until the next submit.
+    response = signed_in.post(
+        _new_url(customer),
+        {f"quantity__{license_offer.id}": "1.5", f"quantity__{e3_offer.id}": "20000", "action": "place"},
+    )
+
+    form = response.context["form"]
+    assert form.errors[f"quantity__{license_offer.id}"] == ["Enter a whole number."]
+    assert form.errors[f"quantity__{e3_offer.id}"] == [
+        "The quantity of Microsoft 365 E3 must be between 5 and 10000."
+    ]
+    summary = response.content.decode().split('data-testid="order-errors"')[1].split("</div>")[0]
+    assert "Quantity of Microsoft 365 E3: The quantity of Microsoft 365 E3 must be between" in summary
+    assert not Order.objects.exists()
+
+
+def test_r14_f3_save_and_continue_returns_to_an_order_whose_bad_lines_are_shown(
+    signed_in, required_customer, e3_offer
+):
+    response = signed_in.post(
+        _new_url(required_customer),
+        {f"quantity__{e3_offer.id}": "20000", **_confirmation_data(), "action": "confirm"},
+    )
+    assert response.status_code == 302
+    assert Confirmation.objects.filter(customer=required_customer).exists()
+
+    page = signed_in.get(_new_url(required_customer))
+
+    assert page.context["form"].errors[f"quantity__{e3_offer.id}"] == [
+        "The quantity of Microsoft 365 E3 must be between 5 and 10000."
+    ]
+
+
+def test_f3_a_new_order_page_shows_no_errors_before_anything_is_typed(signed_in, customer, license_offer):
+    page = signed_in.get(_new_url(customer))
+
+    assert not page.context["form"].errors
+    assert 'data-testid="order-errors"' not in page.content.decode()
