@@ -5,7 +5,7 @@ import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
 
 
@@ -49,6 +49,10 @@ class Partner(models.Model):
         return self.type != self.Type.INDIRECT_RESELLER
 
 
+# The stored password of a user loaded without it.
+_UNKNOWN = object()
+
+
 class User(AbstractUser):
     """A portal user: belongs to one partner (staff to none) and has a time zone (R2)."""
 
@@ -75,10 +79,26 @@ class User(AbstractUser):
     def zoneinfo(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        user = super().from_db(db, field_names, values)
+        user._stored_password = user.__dict__.get("password", _UNKNOWN)  # unknown when deferred
+        return user
+
     def save(self, *args, **kwargs):
-        # A new password ends the user's other sessions (Django's session hash); it ends the
-        # user's API tokens too, so a token taken from a stolen session dies with the password.
-        password_changed = self._password is not None and not self._state.adding
-        super().save(*args, **kwargs)
-        if password_changed:
-            self.auth_token_set.all().delete()
+        # A new stored password (set, reset or made unusable) ends the user's other sessions
+        # (Django's session hash); it ends the user's API tokens too, so a token taken from a
+        # stolen session, or held by a shut-out account, dies with the password.
+        update_fields = kwargs.get("update_fields")
+        stored = getattr(self, "_stored_password", _UNKNOWN)
+        password_changed = (
+            not self._state.adding
+            and (update_fields is None or "password" in update_fields)
+            and (self._password is not None if stored is _UNKNOWN else self.password != stored)
+        )
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            if password_changed:
+                self.auth_token_set.all().delete()
+        if update_fields is None or "password" in update_fields:
+            self._stored_password = self.password

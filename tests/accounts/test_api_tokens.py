@@ -140,7 +140,7 @@ def test_staff_cannot_create_or_edit_tokens_in_the_admin(client, staff_user, sal
     assert instance.user == sales_agent
 
 
-def test_api_tokens_page_is_never_cached(client, sales_agent):
+def test_api_6_api_tokens_page_is_never_cached(client, sales_agent):
     # The response that shows a new token must leave no copy in the browser's cache.
     client.force_login(sales_agent)
 
@@ -149,7 +149,7 @@ def test_api_tokens_page_is_never_cached(client, sales_agent):
         assert "private" in response["Cache-Control"]
 
 
-def test_changing_the_password_revokes_the_users_api_tokens(client, sales_agent, admin_agent):
+def test_api_6_changing_the_password_revokes_the_users_api_tokens(client, sales_agent, admin_agent):
     # Like the user's other sessions: a token taken from a stolen session dies with the password.
     _mine, token = AuthToken.objects.create(user=sales_agent)
     _theirs, other_token = AuthToken.objects.create(user=admin_agent)
@@ -169,7 +169,7 @@ def test_changing_the_password_revokes_the_users_api_tokens(client, sales_agent,
     assert _bearer(other_token).get("/v1/customers").status_code == 200
 
 
-def test_saving_a_user_without_a_new_password_keeps_the_tokens(sales_agent):
+def test_api_6_saving_a_user_without_a_new_password_keeps_the_tokens(sales_agent):
     _instance, token = AuthToken.objects.create(user=sales_agent)
 
     sales_agent.first_name = "Renamed"
@@ -178,7 +178,7 @@ def test_saving_a_user_without_a_new_password_keeps_the_tokens(sales_agent):
     assert _bearer(token).get("/v1/customers").status_code == 200
 
 
-def test_seed_demo_run_again_keeps_the_demo_users_tokens(settings):
+def test_api_6_seed_demo_run_again_keeps_the_demo_users_tokens(settings):
     # make run seeds on every start: the same demo password is not a new one.
     settings.DEBUG = True
     call_command("seed_demo", password="pw-for-test-123", stdout=io.StringIO())
@@ -189,3 +189,29 @@ def test_seed_demo_run_again_keeps_the_demo_users_tokens(settings):
     assert _bearer(token).get("/v1/customers").status_code == 200
     call_command("seed_demo", password="another-pw-for-test", stdout=io.StringIO())
     assert _bearer(token).get("/v1/customers").status_code == 401
+
+
+def test_api_6_an_account_made_passwordless_in_the_admin_loses_its_tokens(client, staff_user, sales_agent):
+    # "Password-based authentication: Disabled" shuts a compromised account out: its tokens too.
+    _instance, token = AuthToken.objects.create(user=sales_agent)
+    client.force_login(staff_user)
+    url = reverse("admin:auth_user_password_change", args=[sales_agent.pk])
+
+    response = client.post(url, {"usable_password": "false", "unset-password": "1"})
+
+    assert response.status_code == 302, response.content
+    sales_agent.refresh_from_db()
+    assert not sales_agent.has_usable_password()
+    assert _bearer(token).get("/v1/customers").status_code == 401
+
+
+def test_api_6_a_password_set_but_not_saved_revokes_nothing(sales_agent):
+    _instance, token = AuthToken.objects.create(user=sales_agent)
+    user = User.objects.get(pk=sales_agent.pk)
+
+    user.set_password("a-password-never-saved")
+    user.first_name = "Renamed"
+    user.save(update_fields=["first_name"])
+
+    assert _bearer(token).get("/v1/customers").status_code == 200
+    assert User.objects.get(pk=user.pk).check_password(DEFAULT_PASSWORD)
