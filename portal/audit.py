@@ -33,15 +33,22 @@ def client_ip(request) -> str | None:
     """
     proxies = settings.PROXY_COUNT
     if proxies > 0:
-        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
-        if len(forwarded) >= proxies and _is_ip(forwarded[-proxies]):
-            return forwarded[-proxies]
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+        if len(forwarded) >= proxies:
+            address = _address(forwarded[-proxies].strip())
+            if address is not None:
+                return address
     return request.META.get("REMOTE_ADDR") or None
 
 
-def _is_ip(value: str) -> bool:
+def _address(entry: str) -> str | None:
+    """The IP address of an X-Forwarded-For entry, which some proxies (Azure Application Gateway)
+    write with the client's port: `203.0.113.5:4711`, `[2001:db8::1]:443`."""
+    if entry.startswith("["):
+        entry = entry[1:].partition("]")[0]
+    elif entry.count(":") == 1:
+        entry = entry.partition(":")[0]
     try:
-        ipaddress.ip_address(value)
+        return str(ipaddress.ip_address(entry))
     except ValueError:
-        return False
-    return True
+        return None

@@ -325,6 +325,9 @@ def test_r8_an_order_of_more_than_50_lines_is_400_before_its_lines_are_read(api,
         (1, "10.0.0.2", "192.0.2.1, 198.51.100.3", "198.51.100.3"),  # what the client claimed is ignored
         (2, "10.0.0.2", "198.51.100.3, 10.0.0.1", "198.51.100.3"),  # behind two proxies
         (1, "10.0.0.2", "not-an-address", "10.0.0.2"),
+        (1, "10.0.0.2", "198.51.100.3:4711", "198.51.100.3"),  # with the port, as Application Gateway writes
+        (1, "10.0.0.2", "[2001:db8::1]:443", "2001:db8::1"),
+        (1, "10.0.0.2", "2001:db8::1", "2001:db8::1"),
     ],
 )
 def test_r13_order_records_the_client_address_behind_proxy_count_proxies(
