@@ -80,7 +80,7 @@ document.addEventListener("DOMContentLoaded", () => {
     // The fields marked * are required while shown, but the browser's `required` is off so that
     // it never insists on a hidden field (customers/forms.py): say it to assistive technology.
     const starred = [...acceptor.querySelectorAll("label .asteriskField")]
-      .map((star) => document.getElementById(star.closest("label").htmlFor))
+      .map((star) => document.getElementById(star.closest("label")?.htmlFor))
       .filter(Boolean);
     const markRequired = () =>
       starred.forEach((input) =>
@@ -103,15 +103,23 @@ document.addEventListener("DOMContentLoaded", () => {
   // what went wrong. Its links focus their field; following the fragment alone only scrolls.
   const summary = document.querySelector("[data-error-summary]");
   if (summary) {
-    const target = (link) => document.getElementById(decodeURIComponent(link.hash.slice(1)));
-    // The server lists the errors in the form's field order; list them in the page's.
+    // A malformed fragment names no field (and must not stop the restore below).
+    const target = (link) => {
+      try {
+        return document.getElementById(decodeURIComponent(link.hash.slice(1)));
+      } catch {
+        return null;
+      }
+    };
+    // The server lists the errors in the form's field order; list them in the page's. A stable
+    // sort: a field's several errors keep their order.
     const list = summary.querySelector("ul");
     const links = [...summary.querySelectorAll('li > a[href^="#"]')].filter(target);
-    links
-      .sort((a, b) =>
-        target(a).compareDocumentPosition(target(b)) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1,
-      )
-      .forEach((link) => list.append(link.parentElement));
+    const order = (a, b) => {
+      if (target(a) === target(b)) return 0;
+      return target(a).compareDocumentPosition(target(b)) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    };
+    if (list) links.sort(order).forEach((link) => list.append(link.parentElement));
     summary.focus();
     summary.addEventListener("click", (event) => {
       const link = event.target.closest('a[href^="#"]');
