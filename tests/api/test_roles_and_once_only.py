@@ -4,11 +4,16 @@ import copy
 import uuid
 
 import pytest
+from django.urls import get_resolver
+from knox.models import AuthToken
+from rest_framework.response import Response
+from rest_framework.test import APIRequestFactory
 
 from agreements.models import Confirmation
 from customers.api import NEW_CUSTOMER_EXAMPLE
 from customers.models import Customer
 from orders.models import Order
+from portal.api_views import ApiView
 from tests.api.helpers import assert_error
 from tests.factories import (
     CustomerFactory,
@@ -216,10 +221,6 @@ def test_r3_head_answers_what_get_answers_for_a_role_that_may_read(api, helpdesk
 
 def test_r3_every_api_handler_names_the_permissions_it_needs():
     # Deny by default: PortalPermission refuses a handled method its view does not list.
-    from django.urls import get_resolver
-
-    from portal.api_views import ApiView
-
     views = set()
     for pattern in get_resolver().url_patterns:
         for candidate in getattr(pattern, "url_patterns", [pattern]):
@@ -230,3 +231,23 @@ def test_r3_every_api_handler_names_the_permissions_it_needs():
     for view_class in views:
         handled = {m.upper() for m in ("get", "post", "put", "patch", "delete") if hasattr(view_class, m)}
         assert handled <= set(view_class.required_permissions), view_class.__name__
+
+
+def test_r3_a_method_a_view_handles_but_does_not_list_is_refused(admin_agent):
+    # Deny by default in behaviour, not only in the views' data: PATCH handled, never listed.
+    class Unlisted(ApiView):
+        required_permissions = {"GET": ["customers.view_customer"]}
+
+        def get(self, request):
+            return Response({})
+
+        def patch(self, request):
+            return Response({"changed": True})
+
+    _instance, token = AuthToken.objects.create(user=admin_agent)
+    factory = APIRequestFactory()
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+
+    assert Unlisted.as_view()(factory.get("/v1/x", **auth)).status_code == 200
+    assert Unlisted.as_view()(factory.patch("/v1/x", {}, format="json", **auth)).status_code == 403
+    assert Unlisted.as_view()(factory.delete("/v1/x", **auth)).status_code == 405
