@@ -274,10 +274,8 @@ def test_r14_the_database_still_answers_after_the_hostile_bodies(api):
         assert cursor.fetchone()[0] >= 0
 
 
-@pytest.mark.parametrize(
-    "query", ["version=a%0Ab", 'version=x";filename=evil.html', "version=2.0", "lang=%00"]
-)
-def test_r14_public_schema_ignores_a_hostile_version_or_language(client, query):
+@pytest.mark.parametrize("query", ["version=a%0Ab", 'version=x";filename=evil.html', "version=2.0"])
+def test_r14_public_schema_ignores_a_hostile_version(client, query):
     # `?version=` went into the Content-Disposition header: a newline was a 500 for anyone,
     # and a quote chose the name the download was saved under.
     response = client.get(f"/api/schema/?{query}", headers={"Accept": "application/json"})
