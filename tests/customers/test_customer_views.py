@@ -790,3 +790,21 @@ def test_f4_customer_list_page_order_is_the_databases_name_order_in_any_script(c
         Customer.objects.filter(partner=partner).order_by("company_name", "id").values_list("pk", flat=True)
     )
     assert [c.pk for c in response.context["customers"]] == expected
+
+
+def test_f4_history_says_its_order_and_shows_when_each_was_recorded_to_the_second(
+    client, admin_agent, partner
+):
+    # R5: the newest recorded is current, whatever its acceptance date; to the minute, two rows
+    # recorded in one minute looked unsorted.
+    customer = CustomerFactory(partner=partner)
+    recorded = datetime.datetime(2026, 11, 24, 17, 46, 5, tzinfo=datetime.UTC)
+    customer.current_confirmation = ConfirmationFactory(customer=customer, recorded_at=recorded)
+    customer.save(update_fields=["current_confirmation"])
+    signed_in(client, admin_agent)
+
+    content = client.get(customer.get_absolute_url()).content.decode()
+
+    table = content.split('data-testid="confirmation-history"')[1].split("</table>")[0]
+    assert "Newest recorded first; the newest is the current confirmation." in table
+    assert "17:46:05" in table
