@@ -202,7 +202,10 @@ def subscription_set_quantity(
         )
     if agreements_available() and not customer.is_confirmed:
         raise AgreementRequired(LICENSE_COUNT_BLOCKED_MESSAGE)
-    subscription.quantity = _check_quantity(subscription.offer, quantity, "quantity")
+    quantity = _check_quantity(subscription.offer, quantity, "quantity")
+    if quantity == subscription.quantity:
+        return subscription  # nothing changes, so nothing is written or audited (R13)
+    subscription.quantity = quantity
     subscription.updated_by = user
     subscription.updated_channel = channel
     subscription.client_ip = actor.client_ip

@@ -186,8 +186,9 @@ def subscription_quantity(request, tenant_id, subscription_id):
     if request.method == "POST":
         form = LicenseCountForm(request.POST)
         if form.is_valid():
+            before = subscription.quantity
             try:
-                subscription_set_quantity(
+                subscription = subscription_set_quantity(
                     actor=actor_from_request(request),
                     subscription=subscription,
                     quantity=form.cleaned_data["quantity"],
@@ -199,11 +200,15 @@ def subscription_quantity(request, tenant_id, subscription_id):
             except Customer.DoesNotExist:
                 raise Http404 from None
             else:
-                messages.success(
-                    request,
-                    _("The license count of %(offer)s is now %(quantity)s.")
-                    % {"offer": subscription.offer.name, "quantity": form.cleaned_data["quantity"]},
-                )
+                values = {"offer": subscription.offer.name, "quantity": subscription.quantity}
+                if subscription.quantity == before:
+                    messages.info(
+                        request, _("The license count of %(offer)s is already %(quantity)s.") % values
+                    )
+                else:
+                    messages.success(
+                        request, _("The license count of %(offer)s is now %(quantity)s.") % values
+                    )
                 return redirect("orders:subscriptions", tenant_id=customer.tenant_id)
     return render(
         request,

@@ -300,3 +300,17 @@ def test_r8_an_order_has_at_most_50_lines_and_nothing_is_written(actor, admin_ag
     assert caught.value.messages == ["An order has at most 50 lines; place the others in another order."]
     assert _nothing_written()
     assert len(_place(actor, admin_agent, customer, lines[:MAX_LINE_ITEMS]).lines.all()) == 50
+
+
+def test_r9_r13_the_same_license_count_again_writes_and_audits_nothing(
+    actor, sales_agent, customer, license_offer
+):
+    subscription = _subscription(customer, license_offer)
+    before = (subscription.quantity, subscription.updated_at, subscription.history.count())
+
+    subscription_set_quantity(
+        actor=actor(sales_agent), subscription=subscription, quantity=subscription.quantity
+    )
+
+    subscription.refresh_from_db()
+    assert (subscription.quantity, subscription.updated_at, subscription.history.count()) == before

@@ -521,3 +521,14 @@ def test_f3_a_new_order_page_shows_no_errors_before_anything_is_typed(signed_in,
 
     assert not page.context["form"].errors
     assert 'data-testid="order-errors"' not in page.content.decode()
+
+
+def test_f5_saving_the_same_license_count_says_nothing_changed(signed_in, customer, license_offer):
+    subscription = SubscriptionFactory(
+        order__customer=customer, customer=customer, offer=license_offer, quantity=15
+    )
+
+    response = signed_in.post(_quantity_url(subscription), {"quantity": "15"}, follow=True)
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["The license count of Microsoft 365 Business Basic is already 15."]
