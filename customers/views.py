@@ -31,7 +31,7 @@ from customers.services import customer_create, customer_update, customer_update
 from customers.validators import domain_normalize
 from portal.audit import actor_from_request
 from portal.forms import add_service_errors
-from portal.pagination import PER_PAGE, page_of
+from portal.pagination import PER_PAGE, page_of, requested_page
 
 URL_PLACEHOLDER = uuid.UUID(int=0)
 
@@ -67,8 +67,8 @@ class CustomerListView(PermissionRequiredMixin, ListView):
             status=self._status(),
             search=self.request.GET.get("q", ""),
         )
-        # A page number past the end or not a number shows the last or first page, not a 404.
-        page = paginator.get_page(self.request.GET.get(self.page_kwarg))
+        # A page number past the end shows the last page; not a number, or below 1, the first; never a 404.
+        page = paginator.get_page(requested_page(self.request))
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):

@@ -532,3 +532,13 @@ def test_f5_saving_the_same_license_count_says_nothing_changed(signed_in, custom
 
     shown = [str(message) for message in response.context["messages"]]
     assert shown == ["The license count of Microsoft 365 Business Basic is already 15."]
+
+
+@pytest.mark.parametrize("page", ["0", "-3"])
+def test_r14_orders_list_page_below_1_shows_the_first_page(signed_in, customer, admin_agent, page):
+    for _ in range(26):
+        OrderFactory(customer=customer, placed_by=admin_agent)
+
+    response = signed_in.get(reverse("orders:list", kwargs={"tenant_id": customer.tenant_id}), {"page": page})
+
+    assert response.context["page_obj"].number == 1
