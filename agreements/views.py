@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -93,13 +94,29 @@ class ConfirmationCreateView(PermissionRequiredMixin, View):
         messages.success(
             request, _("The confirmation for %(name)s was saved.") % {"name": customer.company_name}
         )
-        return redirect(customer)
+        return redirect(self._return_to(request) or customer)
+
+    def _return_to(self, request) -> str | None:
+        """Where the agent came from to confirm (F5's refusal), when it is a page of this portal."""
+        url = request.POST.get("next") or request.GET.get("next") or ""
+        safe = url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        return url if safe and url.startswith("/") else None
 
     def _render(self, request, customer, form):
+        return_to = self._return_to(request)
         return render(
             request,
             self.template_name,
-            {"customer": customer, "form": form, "template": template_latest_mca(), "active_tab": "account"},
+            {
+                "customer": customer,
+                "form": form,
+                "template": template_latest_mca(),
+                "active_tab": "account",
+                "next": return_to,
+                "cancel_url": return_to or customer.get_absolute_url(),
+            },
         )
 
 

@@ -269,7 +269,9 @@ def test_f5_license_count_change_is_refused_with_a_link_to_f2_while_required(
     subscription = SubscriptionFactory(
         order__customer=required_customer, customer=required_customer, offer=license_offer, quantity=5
     )
+    # The link comes back here once confirmed (F2's next).
     f2 = reverse("agreements:confirm", kwargs={"tenant_id": required_customer.tenant_id})
+    f2 = f"{f2}?next={_quantity_url(subscription)}"
     page = signed_in.get(_quantity_url(subscription)).content.decode()
     assert "The license count cannot change until" in page
     assert f'href="{f2}"' in page
@@ -294,7 +296,7 @@ def test_r4_f5_a_reseller_is_told_to_ask_its_provider_not_sent_to_f2(
         page = client.get(url).content.decode()
         assert "The license count cannot change until" in page
         assert "Ask your indirect provider" in page
-        assert f'href="{f2}"' not in page
+        assert f'href="{f2}' not in page
 
 
 def test_f5_no_license_count_notice_without_subscriptions(signed_in, required_customer):
@@ -542,3 +544,38 @@ def test_r14_orders_list_page_below_1_shows_the_first_page(signed_in, customer, 
     response = signed_in.get(reverse("orders:list", kwargs={"tenant_id": customer.tenant_id}), {"page": page})
 
     assert response.context["page_obj"].number == 1
+
+
+def test_f5_f2_confirming_from_the_refusal_returns_to_the_license_count(
+    signed_in, required_customer, license_offer
+):
+    subscription = SubscriptionFactory(
+        order__customer=required_customer, customer=required_customer, offer=license_offer, quantity=5
+    )
+    back = _quantity_url(subscription)
+    f2 = reverse("agreements:confirm", kwargs={"tenant_id": required_customer.tenant_id})
+    form = signed_in.get(f2, {"next": back}).content.decode()
+    assert f'name="next" value="{back}"' in form
+    assert f'href="{back}" class="btn btn-outline-secondary"' in form  # Cancel goes back too
+
+    response = signed_in.post(f2, {**_f2_data(), "next": back})
+
+    assert response.status_code == 302
+    assert response["Location"] == back
+    page = signed_in.get(back).content.decode()
+    assert 'data-testid="license-count-blocked"' not in page
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/", "javascript:alert(1)"])
+def test_f2_a_next_that_is_no_portal_page_returns_to_account_info(signed_in, required_customer, next_url):
+    f2 = reverse("agreements:confirm", kwargs={"tenant_id": required_customer.tenant_id})
+
+    response = signed_in.post(f2, {**_f2_data(), "next": next_url})
+
+    assert response.status_code == 302
+    assert response["Location"] == required_customer.get_absolute_url()
+
+
+def _f2_data():
+    """F2's own form: the confirmation fields without F3's prefix."""
+    return {name.removeprefix("agreement-"): value for name, value in _confirmation_data().items()}
