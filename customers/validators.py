@@ -40,9 +40,12 @@ def phone_normalize(*, raw: str | None, country, field: str) -> str:
         raise ValidationError(
             {
                 field: ValidationError(
-                    _("Enter a phone number of %(country)s."),
+                    _(
+                        "This number belongs to another country. Enter a phone number for %(country)s, "
+                        "for example %(example)s."
+                    ),
                     code="phone_country",
-                    params={"country": _country_name(country, region)},
+                    params={"country": _country_name(country, region), "example": _example(region)},
                 )
             }
         )

@@ -120,6 +120,19 @@ def test_r1_phone_invalid_for_the_customers_country_is_refused(
     assert error_codes(caught.value) == {"phone_number": [code]}
 
 
+def test_r1_a_phone_of_another_country_is_refused_as_such_with_an_example(
+    actor, sales_agent, partner, acceptor
+):
+    # Worded like the invalid number's message, which gives an example too.
+    customer = CustomerFactory(partner=partner, country="GB")
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(phone_number="+49 30 901820"))
+    assert caught.value.message_dict["phone_number"] == [
+        "This number belongs to another country. Enter a phone number for United Kingdom, "
+        "for example +44 121 234 5678."
+    ]
+
+
 def test_r1_missing_date_is_refused(actor, sales_agent, customer, acceptor):
     with pytest.raises(ValidationError) as caught:
         record(actor, sales_agent, customer, acceptor(date_agreed=None))
