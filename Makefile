@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 PORT ?= 8000
+# pytest-xdist processes for `make test` (the machine has 2 cores); TEST_WORKERS=0 runs in one.
+TEST_WORKERS ?= 2
 SYSTEM_PACKAGES := chromium fonts-noto-cjk gettext
 
 .PHONY: run test install install-dev system-deps migrate seed bench lint messages clean
@@ -46,7 +48,7 @@ run: $(VENV)/.installed
 	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev system-deps
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-dev
 	$(PY) -m bench $(BENCH_ARGS)
