@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.contrib.auth.views import RedirectURLMixin
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views import View
 
@@ -62,7 +62,7 @@ def _report_rule_errors(request, *, customer, form: ConfirmationForm) -> None:
         add_service_errors(form, exc, only=set(form.cleaned_data))
 
 
-class ConfirmationCreateView(PermissionRequiredMixin, View):
+class ConfirmationCreateView(RedirectURLMixin, PermissionRequiredMixin, View):
     """F2: *Update* → acceptor's details and *Agreement acceptance date* → *Save and continue*."""
 
     permission_required = "agreements.add_confirmation"
@@ -94,18 +94,11 @@ class ConfirmationCreateView(PermissionRequiredMixin, View):
         messages.success(
             request, _("The confirmation for %(name)s was saved.") % {"name": customer.company_name}
         )
-        return redirect(self._return_to(request) or customer)
-
-    def _return_to(self, request) -> str | None:
-        """Where the agent came from to confirm (F5's refusal), when it is a page of this portal."""
-        url = request.POST.get("next") or request.GET.get("next") or ""
-        safe = url_has_allowed_host_and_scheme(
-            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-        )
-        return url if safe and url.startswith("/") else None
+        # Back where the agent came from to confirm (F5's refusal), when that is a page of this site.
+        return redirect(self.get_redirect_url() or customer)
 
     def _render(self, request, customer, form):
-        return_to = self._return_to(request)
+        return_to = self.get_redirect_url()
         return render(
             request,
             self.template_name,
