@@ -62,7 +62,12 @@ def _report_line_errors(order_form: OrderForm) -> None:
     try:
         order_lines_check(lines=lines)
     except ValidationError as exc:
-        add_service_errors(order_form, exc, field_map={f"line_{i}": name for i, name in enumerate(fields)})
+        _add_line_errors(order_form, exc, fields)
+
+
+def _add_line_errors(order_form: OrderForm, exc: ValidationError, fields: list[str]) -> None:
+    """The order rules' errors (keyed `line_<index>`) next to the fields the lines came from."""
+    add_service_errors(order_form, exc, field_map={f"line_{i}": name for i, name in enumerate(fields)})
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,9 +117,7 @@ def order_new(request, tenant_id):
                 order_form.add_error(None, str(exc))
             except ValidationError as exc:
                 judged = True
-                add_service_errors(
-                    order_form, exc, field_map={f"line_{i}": name for i, name in enumerate(fields)}
-                )
+                _add_line_errors(order_form, exc, fields)
             except Customer.DoesNotExist:
                 raise Http404 from None
             else:
