@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_countries import countries
@@ -76,7 +77,9 @@ class CountryInUseFilter(CountryFilter):
 
 class CustomerAdminForm(forms.ModelForm):
     # Typed as the agent would; normalised for the customer's country in clean().
-    contact_phone = forms.CharField(label=_("phone number"), max_length=40, required=False)
+    contact_phone = forms.CharField(
+        label=capfirst(Customer._meta.get_field("contact_phone").verbose_name), max_length=40, required=False
+    )
 
     class Meta:
         model = Customer
