@@ -28,3 +28,11 @@ def full_name(first_name: str, last_name: str) -> str:
 
 def _family_name_first(character: str) -> bool:
     return unicodedata.name(character, "").startswith(_FAMILY_NAME_FIRST)
+
+
+@register.simple_tag
+def user_name(user) -> str:
+    """Who recorded or placed something, as the portal shows people: the full name, else the username."""
+    if user is None:
+        return "—"
+    return full_name(user.first_name, user.last_name) or user.get_username()

@@ -74,3 +74,29 @@ def test_r12_home_latest_confirmations_read_only_the_partners_range_of_an_index(
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}")
         plan = " ".join(str(cell) for row in cursor.fetchall() for cell in row)
     assert "confirmation_partner_recent" in plan
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Recorded by: Avery Agent, 2025-03-01 09:00"),
+        # R16: a full-width colon and comma with no space; a Chinese name family name first.
+        ("zh-hans", "记录人：张伟，2025-03-01 09:00"),
+    ],
+)
+def test_r16_home_says_who_recorded_a_confirmation_in_the_languages_punctuation(
+    client, admin_agent, partner, language, expected
+):
+    admin_agent.first_name, admin_agent.last_name = (
+        ("伟", "张") if language == "zh-hans" else ("Avery", "Agent")
+    )
+    admin_agent.save()
+    customer = CustomerFactory(partner=partner)
+    ConfirmationFactory(
+        customer=customer,
+        recorded_by=admin_agent,
+        recorded_at=datetime.datetime(2025, 3, 1, 9, 0, tzinfo=datetime.UTC),
+    )
+    client.force_login(admin_agent)
+    content = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert expected in content
