@@ -121,6 +121,34 @@ def test_f4_dates_are_iso_on_account_info_history_home_and_subscriptions(client,
         assert "Jan. 2, 2025" not in page and "01/02/2025" not in page
 
 
+@pytest.mark.parametrize(
+    ("time_zone", "seconds", "minutes"),
+    [
+        ("UTC", "2025-01-02 01:30:15 UTC", "2025-01-02 01:30 UTC"),
+        ("Asia/Shanghai", "2025-01-02 09:30:15 CST", "2025-01-02 09:30 CST"),
+    ],
+)
+def test_f4_times_are_in_the_users_time_zone_and_say_which(
+    client, admin_agent, partner, time_zone, seconds, minutes
+):
+    """R2's "today" is the user's; the times beside it say whose clock they are on."""
+    admin_agent.time_zone = time_zone
+    admin_agent.save(update_fields=["time_zone"])
+    moment = datetime.datetime(2025, 1, 2, 1, 30, 15, tzinfo=datetime.UTC)
+    customer = CustomerFactory(partner=partner)
+    customer.current_confirmation = ConfirmationFactory(
+        customer=customer, recorded_by=admin_agent, recorded_at=moment
+    )
+    customer.save(update_fields=["current_confirmation"])
+    OrderFactory(customer=customer, placed_by=admin_agent, placed_at=moment)
+    client.force_login(admin_agent)
+    account = client.get(_pages(customer)["account info"]).content.decode()
+    assert seconds in account.split('data-testid="current-confirmation"')[1].split("</dl>")[0]
+    assert seconds in account.split('data-testid="confirmation-history"')[1]
+    assert minutes in client.get(reverse("home")).content.decode()
+    assert minutes in client.get(_pages(customer)["orders"]).content.decode()
+
+
 def test_f4_the_recorder_is_shown_by_full_name_on_home_and_account_info(client, admin_agent, partner):
     customer = _confirmed(partner, admin_agent)
     client.force_login(admin_agent)
