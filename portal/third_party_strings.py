@@ -1,9 +1,10 @@
-"""Strings of third-party apps that ship no Chinese, translated in Accord's own catalogue (R16).
+"""Strings of third-party apps translated in Accord's own catalogue (R16).
 
-django-axes (sign-in lockouts, in the admin) has no zh_Hans catalogue. Django looks a
+django-axes (sign-in lockouts, in the admin) has no zh_Hans catalogue, and Django's admin
+says 账户 or 账号 where the portal, as Partner Center, says 帐户. Django looks a
 message up in the project's catalogue first, whatever app asks, but `makemessages`
-keeps only what the project's source marks: so they are marked here, exactly as axes
-writes them. Nothing imports this module.
+keeps only what the project's source marks: so they are marked here, exactly as the apps
+write them. Nothing imports this module.
 """
 
 from django.utils.translation import gettext_noop
@@ -37,4 +38,21 @@ AXES = [
     gettext_noop("Session key hash (sha256)"),
     gettext_noop("The time when access attempt expires and is no longer valid."),
     gettext_noop("User Agent"),
+]
+
+# Django's admin, worded with the portal's 帐户 (and full-width punctuation).
+DJANGO_ADMIN = [
+    gettext_noop(
+        "Please enter the correct %(username)s and password for a staff account. Note "
+        "that both fields may be case-sensitive."
+    ),
+    gettext_noop(
+        "Deleting the selected %(objects_name)s would result in deleting related "
+        "objects, but your account doesn't have permission to delete the following "
+        "types of objects:"
+    ),
+    gettext_noop(
+        "You are authenticated as %(username)s, but are not authorized to access this "
+        "page. Would you like to login to a different account?"
+    ),
 ]

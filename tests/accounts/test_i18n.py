@@ -59,3 +59,19 @@ def test_r16_the_admins_sign_in_lockout_pages_are_chinese_too(client, staff_user
     assert "登录锁定" in index and "API 令牌" in index
     assert ">Axes<" not in index and ">Knox<" not in index
     assert "尝试时间" in attempts and "Attempt Time" not in attempts
+
+
+def test_r16_the_admin_says_account_as_the_portal_does(client, staff_user, admin_agent):
+    """帐户, as the portal's 帐户信息 (Partner Center's word), not Django's 账户 or 账号."""
+    refused = client.post(
+        "/admin/login/", {"username": "staff", "password": "wrong"}, HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+    assert "请输入工作人员帐户正确的用户名和密码" in refused
+    client.force_login(admin_agent)  # signed in, but not staff
+    not_staff = client.get("/admin/login/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "要使用其他帐户登录吗" in not_staff
+    client.force_login(staff_user)
+    index = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "帐户" in index
+    for page in (refused, not_staff, index):
+        assert "账户" not in page and "账号" not in page
