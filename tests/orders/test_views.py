@@ -525,6 +525,21 @@ def test_f3_a_new_order_page_shows_no_errors_before_anything_is_typed(signed_in,
     assert 'data-testid="order-errors"' not in page.content.decode()
 
 
+def test_f3_the_new_order_page_names_itself_in_the_breadcrumb_and_does_not_link_to_itself(
+    signed_in, customer, license_offer
+):
+    new = _new_url(customer)
+    content = signed_in.get(new).content.decode()
+    breadcrumb = content.split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
+    assert '<li class="breadcrumb-item active" aria-current="page">New order</li>' in breadcrumb
+    assert f'href="{new}"' not in content
+    # Every other page of the customer offers it.
+    assert (
+        f'href="{new}"'
+        in signed_in.get(reverse("orders:list", kwargs={"tenant_id": customer.tenant_id})).content.decode()
+    )
+
+
 def test_f5_saving_the_same_license_count_says_nothing_changed(signed_in, customer, license_offer):
     subscription = SubscriptionFactory(
         order__customer=customer, customer=customer, offer=license_offer, quantity=15
