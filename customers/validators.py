@@ -52,6 +52,15 @@ def phone_normalize(*, raw: str | None, country, field: str) -> str:
     return number.as_e164
 
 
+def phone_display(*, raw: str | None, country) -> str:
+    """The number as Account info will show it (+1 425-555-0100), or as typed if it is not valid."""
+    try:
+        stored = phone_normalize(raw=raw, country=country, field="phone")
+    except ValidationError:
+        return (raw or "").strip()
+    return PhoneNumber.from_string(stored).as_international if stored else ""
+
+
 def _example(region: str | None) -> str:
     if not region:
         return "+1 425 555 0100"

@@ -28,7 +28,7 @@ from customers.selectors import (
     customer_list,
 )
 from customers.services import customer_create, customer_update, customer_update_validate, customer_validate
-from customers.validators import domain_normalize
+from customers.validators import domain_normalize, phone_display
 from portal.audit import actor_from_request
 from portal.forms import add_service_errors
 from portal.pagination import PER_PAGE, page_of, requested_page
@@ -219,6 +219,8 @@ class CustomerCreateView(PermissionRequiredMixin, View):
         if form.agreements_available:
             acceptor = form.acceptor()
             context["acceptor"] = acceptor
+            if acceptor is not None:
+                context["acceptor_phone"] = phone_display(raw=acceptor.phone_number, country=data["country"])
             context["acceptor_is_contact"] = form.acceptor_is_contact
             context["date_agreed"] = data["date_agreed"]
         return context
@@ -236,6 +238,8 @@ def _display(form, name):
         return domain_normalize(value)
     if name == "country":
         return dict(form.fields["country"].choices).get(value, value)
+    if name == "contact_phone":
+        return phone_display(raw=value, country=form.cleaned_data["country"])
     return value
 
 

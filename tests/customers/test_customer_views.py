@@ -226,7 +226,6 @@ def test_f1_next_shows_the_review_and_back_keeps_every_value(client, sales_agent
     assert review.status_code == 200
     assert "Create customer" in content
     assert "wingtiptoys.onmicrosoft.com" in content
-    assert "+14255550100" not in content or "(425) 555-0100" in content
     assert "Wanda" in content
     assert not Customer.objects.exists()
     back = post_new(client, STEP1, action="edit")
@@ -234,6 +233,18 @@ def test_f1_next_shows_the_review_and_back_keeps_every_value(client, sales_agent
     assert form.data["company_name"] == "Wingtip Toys"
     assert 'value="Wingtip Toys"' in back.content.decode()
     assert 'value="2024-11-20"' in back.content.decode()
+
+
+def test_f1_review_shows_phone_numbers_as_they_will_be_stored_and_shown(client, sales_agent):
+    """What the agent checks is what Account info will show (F4), not the digits as typed."""
+    data = {**STEP1, **SOMEONE_ELSE, "acceptor_phone": "425.555.0199"}
+    content = post_new(signed_in(client, sales_agent), data).content.decode()
+    contact = content.split('id="review-contact"')[1].split("</section>")[0]
+    agreement = content.split('id="review-agreement"')[1].split("</section>")[0]
+    assert "+1 425-555-0100" in contact and "(425) 555-0100" not in contact
+    assert "+1 425-555-0199" in agreement and "425.555.0199" not in agreement
+    # What goes back to step 1 is still what was typed.
+    assert 'value="(425) 555-0100"' in content and 'value="425.555.0199"' in content
 
 
 def test_f1_create_makes_customer_and_confirmation_from_the_primary_contact(client, sales_agent):
