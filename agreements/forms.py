@@ -1,10 +1,26 @@
 """The confirmation form, shared by F2 (account info) and F3 (order prompt)."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.services import Acceptor
 from portal.forms import IdempotencyKeyField, PortalForm
+
+
+class AcceptanceDateInput(forms.DateInput):
+    """A date picker that offers no day after the user's today (R2); the rule itself is the service's.
+
+    `max` is worked out when the page is drawn, in the signed-in user's time zone (the
+    middleware activates it). The forms are `novalidate`, so a stale page left open past
+    midnight still submits and the service decides.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"type": "date", **(attrs or {})}, format="%Y-%m-%d")
+
+    def get_context(self, name, value, attrs):
+        return super().get_context(name, value, {**(attrs or {}), "max": timezone.localdate().isoformat()})
 
 
 class ConfirmationForm(PortalForm):
@@ -16,7 +32,7 @@ class ConfirmationForm(PortalForm):
     phone_number = forms.CharField(label=_("Phone number (optional)"), max_length=40, required=False)
     date_agreed = forms.DateField(
         label=_("Agreement acceptance date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=AcceptanceDateInput,
     )
     idempotency_key = IdempotencyKeyField()
 

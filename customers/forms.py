@@ -11,6 +11,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from django_countries.widgets import LazySelect
 
+from agreements.forms import AcceptanceDateInput
 from agreements.services import Acceptor
 from customers.models import Customer
 from portal.forms import IdempotencyKeyField, PortalForm
@@ -168,10 +169,7 @@ class NewCustomerForm(CustomerDetailsForm):
             "required": _("Confirm that the customer has accepted the Microsoft Customer Agreement.")
         },
     )
-    date_agreed = forms.DateField(
-        label=_("Agreement acceptance date"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    date_agreed = forms.DateField(label=_("Agreement acceptance date"), widget=AcceptanceDateInput)
     acceptor_update = forms.BooleanField(
         label=_("Update"),
         required=False,

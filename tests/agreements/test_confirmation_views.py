@@ -192,3 +192,24 @@ def test_r14_f2_reports_every_bad_field_at_once(client, admin_agent):
     assert "email" in form.errors
     assert "phone_number" in form.errors
     assert form["phone_number"].value() == "12"
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 24, 23, 0, tzinfo=datetime.UTC), tick=False)
+@pytest.mark.parametrize(
+    ("time_zone", "today"), [("Asia/Shanghai", "2024-11-25"), ("America/Los_Angeles", "2024-11-24")]
+)
+def test_r2_the_date_pickers_offer_no_day_after_the_users_today(client, partner, customer, time_zone, today):
+    """F1, F2 and F3's pickers stop at the user's today; the forms stay novalidate, so the service rules."""
+    user = UserFactory(partner=partner, role="Sales agent", time_zone=time_zone)
+    client.force_login(user)
+    pages = [
+        reverse("customers:new"),
+        confirm_url(customer),
+        reverse("orders:new", kwargs={"tenant_id": customer.tenant_id}),
+    ]
+    for url in pages:
+        content = client.get(url).content.decode()
+        before, picker = content.split('<input type="date"')
+        assert f'max="{today}"' in picker.split(">")[0], url
+        # The picker's form lets a stale page (open past midnight) submit; the service decides.
+        assert "novalidate" in before.rsplit("<form", 1)[1].split(">")[0], url
