@@ -37,15 +37,32 @@ PREFIX_FIELDS = ("company_name", "domain")
 
 
 def customer_search_condition(q: str) -> Q:
-    """A fragment of the company name or domain (trigram indexes on PostgreSQL), or a tenant id."""
+    """A fragment of the company name or domain (trigram indexes on PostgreSQL), or a tenant id or
+    its beginning (its unique index)."""
     if "\x00" in q:
         return NOTHING
     condition = Q(company_name__icontains=q) | Q(domain__icontains=q)
-    try:
-        condition |= Q(tenant_id=uuid.UUID(q))
-    except ValueError:
-        pass
+    tenant_ids = tenant_id_range(q)
+    if tenant_ids is not None:
+        condition |= Q(tenant_id__range=tenant_ids)
     return condition
+
+
+# A tenant id's beginning is searched from its first block on: shorter, "cafe" or "2024" are words.
+TENANT_ID_PREFIX_MIN = 8
+
+
+def tenant_id_range(q: str) -> tuple[uuid.UUID, uuid.UUID] | None:
+    """The tenant ids that start with `q`, as the lowest and highest such id; None when `q` is no
+    tenant id's beginning. Written as the list shows ids (with hyphens) or as one block of hex."""
+    text = q.strip().lower().removeprefix("urn:uuid:").strip("{}")
+    digits = text.replace("-", "")
+    if not TENANT_ID_PREFIX_MIN <= len(digits) <= 32 or digits.strip("0123456789abcdef"):
+        return None
+    low = uuid.UUID(digits.ljust(32, "0"))
+    if "-" in text and not str(low).startswith(text):
+        return None  # hyphens where an id has none
+    return low, uuid.UUID(digits.ljust(32, "f"))
 
 
 def customer_prefix_condition(*, field: str, prefix: str) -> Q:

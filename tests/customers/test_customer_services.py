@@ -173,6 +173,33 @@ def test_r12_customer_list_searches_own_customers_by_company_domain_or_tenant_id
     assert customer_status_counts(user=admin_agent) == {"confirmed": 1, "required": 1}
 
 
+def test_f4_customer_list_finds_a_tenant_id_by_its_beginning_from_the_first_block_on(
+    admin_agent, partner, other_partner
+):
+    import uuid
+
+    ours = CustomerFactory(partner=partner, tenant_id=uuid.UUID("117a77b0-9360-443b-8795-c6dedc750cf9"))
+    neighbour = CustomerFactory(partner=partner, tenant_id=uuid.UUID("117a77b1-0000-4000-8000-000000000000"))
+    CustomerFactory(partner=other_partner, tenant_id=uuid.UUID("117a77b0-9360-4000-8000-000000000001"))  # R12
+
+    def found(q):
+        return list(customer_list(user=admin_agent, q=q))
+
+    # As the list shows it, in either case, pasted with or without hyphens or braces.
+    for q in (
+        "117a77b0",
+        "117A77B0-9360",
+        "117a77b0-9360-443b-8795-c6dedc750cf9",
+        "117a77b09360443b",
+        "{117a77b0-9360-443b-8795-c6dedc750cf9}",
+        " 117a77b0-93 ",
+    ):
+        assert found(q) == [ours], q
+    assert found("117a77b") == []  # shorter than a block: a word, searched in names only
+    assert found("117a77b0-93-60") == []  # hyphens where an id has none
+    assert found("117a77b1") == [neighbour]
+
+
 def test_r12_customer_get_of_another_partners_customer_is_404(admin_agent, other_agent, partner):
     customer = CustomerFactory(partner=partner)
     assert customer_get(user=admin_agent, tenant_id=customer.tenant_id) == customer
