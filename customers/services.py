@@ -118,7 +118,15 @@ def customer_create(
     if existing is not None:
         return existing
 
-    customer = _new_customer(user=user, channel=channel, idempotency_key=idempotency_key, details=details)
+    try:
+        customer = _new_customer(user=user, channel=channel, idempotency_key=idempotency_key, details=details)
+    except ValidationError:
+        # The same submission, a moment ahead (a double-click, a retry), has just taken this domain:
+        # answer with what it created, not with "already exists" (R15).
+        existing = customer_from_submission(user=user, idempotency_key=idempotency_key)
+        if existing is not None:
+            return existing
+        raise
     customer._history_user = user  # R13: scripts and imports have no request for the history middleware
     try:
         with transaction.atomic():

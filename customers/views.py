@@ -129,6 +129,11 @@ class CustomerCreateView(PermissionRequiredMixin, View):
             return self._step1(request, form)
         actor = actor_from_request(request)
         if not self._check(form, actor):
+            # The same submission, a moment ahead, may have just created the customer and so
+            # taken its domain (R15): show that customer, not "already exists".
+            existing = customer_from_submission(user=request.user, idempotency_key=key)
+            if existing is not None:
+                return redirect(existing)
             return self._step1(request, form)
         if action != "create":
             context = {**self._review_context(form), "confirm_refusal": confirm_refusal(request.user)}

@@ -9,7 +9,7 @@ from django.http import Http404
 
 from agreements.models import Confirmation, ConfirmationChannel
 from customers.models import AgreementStatus, Channel, Customer
-from customers.selectors import customer_get, customer_list, customer_status_counts
+from customers.selectors import customer_from_submission, customer_get, customer_list, customer_status_counts
 from customers.services import customer_create, customer_update, customer_update_validate, customer_validate
 from tests.factories import CustomerFactory, confirmed_customer
 
@@ -87,6 +87,33 @@ def test_r15_same_idempotency_key_creates_one_customer_and_one_confirmation(acto
     assert first.pk == again.pk
     assert Customer.objects.count() == 1
     assert Confirmation.objects.count() == 1
+
+
+def test_r15_a_submission_overtaken_by_its_twin_answers_with_the_twins_customer(
+    actor, sales_agent, acceptor, monkeypatch
+):
+    """A double-click or an API retry: the twin commits after this one looked for it, so this one
+    meets the domain the twin just took. It must answer with that customer, not "already exists"."""
+    from customers import services
+
+    key = uuid.uuid4()
+    first = customer_create(actor=actor(sales_agent), acceptor=acceptor(), idempotency_key=key, **DETAILS)
+    looks = []
+
+    def looked_too_early(**kwargs):
+        looks.append(kwargs)
+        return None if len(looks) == 1 else customer_from_submission(**kwargs)
+
+    monkeypatch.setattr(services, "customer_from_submission", looked_too_early)
+    again = customer_create(actor=actor(sales_agent), acceptor=acceptor(), idempotency_key=key, **DETAILS)
+    assert again.pk == first.pk and len(looks) == 2
+    assert Customer.objects.count() == 1 and Confirmation.objects.count() == 1
+    # Another submission (another key) still meets the domain's rule.
+    with pytest.raises(ValidationError) as refused:
+        customer_create(
+            actor=actor(sales_agent), acceptor=acceptor(), idempotency_key=uuid.uuid4(), **DETAILS
+        )
+    assert "domain" in refused.value.message_dict
 
 
 @pytest.mark.parametrize("role_user", ["admin_agent", "sales_agent", "helpdesk_agent"])

@@ -11,7 +11,7 @@ from django.urls import reverse
 from agreements.models import Confirmation, ConfirmationChannel
 from customers.models import Customer
 from customers.pagination import CustomerPaginator
-from customers.selectors import customer_list
+from customers.selectors import customer_from_submission, customer_list
 from portal.pagination import PER_PAGE
 from tests.factories import ConfirmationFactory, CustomerFactory, UserFactory, confirmed_customer
 
@@ -308,6 +308,28 @@ def test_r15_a_second_tab_with_the_same_domain_creates_nothing_more(client, sale
     second = post_new(client, {**STEP1, "idempotency_key": str(uuid.uuid4())}, action="create")
     assert second.status_code == 200
     assert "domain" in second.context["form"].errors
+    assert Customer.objects.count() == 1
+
+
+def test_r15_f1_create_overtaken_by_its_double_click_shows_the_customer_it_made(
+    client, sales_agent, monkeypatch
+):
+    """The twin of a double-click commits after this post looked for it: this post must show the
+    customer, not step 1 with "Customer with this domain already exists"."""
+    from customers import views
+
+    signed_in(client, sales_agent)
+    key = str(uuid.uuid4())
+    first = post_new(client, {**STEP1, "idempotency_key": key}, action="create")
+    looks = []
+
+    def looked_too_early(**kwargs):
+        looks.append(kwargs)
+        return None if len(looks) == 1 else customer_from_submission(**kwargs)
+
+    monkeypatch.setattr(views, "customer_from_submission", looked_too_early)
+    again = post_new(client, {**STEP1, "idempotency_key": key}, action="create")
+    assert again.status_code == 302 and again["Location"] == first["Location"]
     assert Customer.objects.count() == 1
 
 
