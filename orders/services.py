@@ -191,7 +191,10 @@ def subscription_set_quantity(
     if not user.has_perm("orders.change_subscription") or user.partner_id is None:
         raise PermissionDenied(_("You do not have permission to change license counts."))
     customer = customer_lock_for_update(customer=subscription.customer, user=user)
-    subscription = Subscription.objects.select_for_update().select_related("offer").get(pk=subscription.pk)
+    # Only the subscription row: locking its offer too would queue every partner's change of that offer.
+    subscription = (
+        Subscription.objects.select_for_update(of=("self",)).select_related("offer").get(pk=subscription.pk)
+    )
     if not subscription.offer.is_license_based:
         raise ValidationError(
             {

@@ -5,15 +5,15 @@ import threading
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from agreements.models import ConfirmationChannel
 from agreements.services import Acceptor, confirmation_record
 from customers.models import Channel, Customer
-from orders.models import Order, Subscription
-from orders.services import AgreementRequired, LineItem, order_place
-from tests.factories import CustomerFactory
+from orders.models import Offer, Order, Subscription
+from orders.services import AgreementRequired, LineItem, order_place, subscription_set_quantity
+from tests.factories import CustomerFactory, SubscriptionFactory, confirmed_customer
 
 ROUNDS = 15
 SUBMISSIONS = 20
@@ -105,3 +105,42 @@ def test_r15_twenty_concurrent_place_order_submissions_with_one_key_place_one_or
     assert {order.pk for order in results} == {Order.objects.get(customer=customer).pk}
     assert Order.objects.filter(customer=customer, placed_at__gte=started).count() == 1
     assert Subscription.objects.filter(customer=customer).count() == 2
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_r9_a_license_count_change_locks_its_subscription_not_the_catalogue_offer(
+    actor, admin_agent, other_agent, license_offer
+):
+    """While one partner's change is in progress, another's order or change of the same offer
+    must not wait for it: the offer row is everyone's."""
+    customer = confirmed_customer(partner=admin_agent.partner)
+    subscription = SubscriptionFactory(
+        order__customer=customer, customer=customer, offer=license_offer, quantity=5
+    )
+    changing, checked = threading.Event(), threading.Event()
+
+    def change():
+        with transaction.atomic():
+            subscription_set_quantity(actor=actor(admin_agent), subscription=subscription, quantity=6)
+            changing.set()
+            checked.wait(timeout=10)
+
+    def offer_free():
+        changing.wait(timeout=10)
+        try:
+            with transaction.atomic():
+                Offer.objects.select_for_update(nowait=True).get(pk=license_offer.pk)
+            locked_subscription = False
+            try:
+                with transaction.atomic():
+                    Subscription.objects.select_for_update(nowait=True).get(pk=subscription.pk)
+            except DatabaseError:
+                locked_subscription = True
+            return locked_subscription
+        finally:
+            checked.set()
+
+    changed, subscription_locked = _run_together(change, offer_free)
+    assert not isinstance(changed, Exception), changed
+    assert subscription_locked is True, subscription_locked  # the offer was free; its subscription was not
