@@ -36,16 +36,20 @@ system-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
+# The embedded SQLite database, whatever DATABASE_URL (.env or the environment) names: demo data
+# and a debug server must never reach a deployment's database.
+RUN_ENV = DJANGO_DEBUG=1 DATABASE_URL=sqlite:///$(CURDIR)/db.sqlite3
+
 run: $(VENV)/.installed
-	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
-	DJANGO_DEBUG=1 $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py migrate --noinput
+	$(RUN_ENV) $(PY) manage.py seed_demo
 	@echo ""
 	@echo "Accord is serving on http://127.0.0.1:$(PORT)/"
 	@echo "Demo sign-ins (password: $${DEMO_PASSWORD:-accord-demo-2026}):"
 	@echo "  admin.agent, sales.agent, helpdesk.agent, billing.admin  (Contoso Partner)"
 	@echo "  other.agent (Northwind Partner), reseller.agent (Fabrikam Reseller), staff (Django admin)"
 	@echo ""
-	DJANGO_DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(VENV)/.installed-dev system-deps
 	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
