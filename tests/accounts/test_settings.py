@@ -54,3 +54,32 @@ def test_database_is_tuned_for_a_web_server(settings):
     else:
         assert connection.vendor == "postgresql"
         assert config["CONN_HEALTH_CHECKS"] is True
+
+
+def _env_example() -> dict[str, str]:
+    lines = (ROOT / ".env.example").read_text().splitlines()
+    return dict(line.split("=", 1) for line in lines if line.strip() and not line.startswith("#"))
+
+
+def test_env_example_copied_for_a_deployment_weakens_nothing():
+    """Turned into a deployment's .env by setting DJANGO_DEBUG=0 (and a secret, which it must not
+    supply), it keeps HTTPS, hashed static files and the deployment's own database."""
+    example = _env_example()
+    unsafe_to_copy = {"DJANGO_SECRET_KEY", "DJANGO_SECURE_SSL", "DJANGO_STATIC_MANIFEST", "DATABASE_URL"}
+    assert unsafe_to_copy.isdisjoint(example)
+    env = {
+        **example,
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": PRODUCTION_ENV["DJANGO_SECRET_KEY"],
+        "DJANGO_ALLOWED_HOSTS": "accord.example.com",
+    }
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_env_example_names_every_setting_the_portal_reads():
+    import re
+
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', (ROOT / "portal" / "settings.py").read_text()))
+    documented = set(re.findall(r"^#? ?([A-Z][A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
+    assert read - documented == set()
