@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from agreements.selectors import confirmation_recent
 from agreements.services import agreements_available
@@ -30,9 +30,9 @@ def home(request):
 
 @login_not_required
 @never_cache
-@require_GET
+@require_safe
 def healthz(request):
-    """For load balancers: 200 `ok` without signing in."""
+    """For load balancers: 200 `ok` without signing in; HEAD too, as many probes send it."""
     return HttpResponse("ok", content_type="text/plain")
 
 

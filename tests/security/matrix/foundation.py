@@ -5,6 +5,7 @@ from tests.security.matrix import Row, everyone, signed_in
 ROWS = [
     Row("home", "GET", signed_in(200)),
     Row("healthz", "GET", everyone(200)),
+    Row("healthz", "HEAD", everyone(200)),
     Row("healthz", "POST", everyone(405)),
     # Signed-in users are sent on from the sign-in page.
     Row("login", "GET", everyone(302, anonymous=200)),
