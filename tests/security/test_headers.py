@@ -112,9 +112,10 @@ def test_api_docs_page_runs_under_the_same_policy(client):
     assert not INLINE_SCRIPT.search(response.content.decode())
 
 
-def test_session_and_csrf_cookies_are_http_only_and_same_site(client, admin_agent, settings):
+def test_session_csrf_and_language_cookies_are_http_only_and_same_site(client, admin_agent, settings):
     settings.SESSION_COOKIE_SECURE = True
     settings.CSRF_COOKIE_SECURE = True
+    settings.LANGUAGE_COOKIE_SECURE = True
     page = client.get(reverse("login"))
     csrf = page.cookies[settings.CSRF_COOKIE_NAME]
     response = client.post(
@@ -122,7 +123,9 @@ def test_session_and_csrf_cookies_are_http_only_and_same_site(client, admin_agen
     )
     assert response.status_code == 302
     session = response.cookies[settings.SESSION_COOKIE_NAME]
-    for cookie in (session, csrf):
+    switched = client.post(reverse("set_language"), {"language": "zh-hans", "next": "/"})
+    language = switched.cookies[settings.LANGUAGE_COOKIE_NAME]
+    for cookie in (session, csrf, language):
         assert cookie["secure"] and cookie["httponly"], cookie.output()
         assert cookie["samesite"] == "Lax", cookie.output()
 
@@ -147,7 +150,7 @@ def test_production_settings_force_https_secure_cookies_and_hsts():
         "print(json.dumps({n: getattr(s, n) for n in ("
         "'SECURE_SSL_REDIRECT','SESSION_COOKIE_SECURE','CSRF_COOKIE_SECURE','SESSION_COOKIE_HTTPONLY',"
         "'CSRF_COOKIE_HTTPONLY','SECURE_HSTS_SECONDS','SECURE_HSTS_INCLUDE_SUBDOMAINS','SECURE_HSTS_PRELOAD',"
-        "'X_FRAME_OPTIONS','SECURE_CONTENT_TYPE_NOSNIFF','DEBUG')}))"
+        "'X_FRAME_OPTIONS','SECURE_CONTENT_TYPE_NOSNIFF','DEBUG','LANGUAGE_COOKIE_SECURE')}))"
     )
     assert values == {
         "SECURE_SSL_REDIRECT": True,
@@ -161,6 +164,7 @@ def test_production_settings_force_https_secure_cookies_and_hsts():
         "X_FRAME_OPTIONS": "DENY",
         "SECURE_CONTENT_TYPE_NOSNIFF": True,
         "DEBUG": False,
+        "LANGUAGE_COOKIE_SECURE": True,
     }
 
 
