@@ -1,6 +1,7 @@
 """Settings from the environment (STYLE 6) and the deployment checklist."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -78,8 +79,22 @@ def test_env_example_copied_for_a_deployment_weakens_nothing():
 
 
 def test_env_example_names_every_setting_the_portal_reads():
-    import re
-
     read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', (ROOT / "portal" / "settings.py").read_text()))
     documented = set(re.findall(r"^#? ?([A-Z][A-Z_]+)=", (ROOT / ".env.example").read_text(), re.MULTILINE))
     assert read - documented == set()
+
+
+def test_a_logged_error_says_when_how_bad_where_and_which_worker(settings):
+    """Several app servers log to one place; a bare message cannot be traced to a request."""
+    import logging
+    import logging.config
+
+    logging.config.dictConfig(settings.LOGGING)
+    [handler] = logging.getLogger().handlers
+    record = logging.LogRecord(
+        "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/x",), None
+    )
+    line = handler.format(record)
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR django\.request \[\d+\] Internal Server Error: /x", line
+    )
