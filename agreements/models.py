@@ -61,6 +61,12 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise ConfirmationImmutable()
 
+    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
+        # An upsert overwrites the stored row it meets.
+        if update_conflicts:
+            raise ConfirmationImmutable()
+        return super().bulk_create(objs, *args, **kwargs)
+
 
 class ConfirmationImmutable(Exception):
     """R5: a confirmation is never edited or deleted."""
@@ -115,6 +121,8 @@ class Confirmation(models.Model):
 
     class Meta:
         ordering = ["-recorded_at", "-id"]
+        # Django's internal reads and cascades too (`_base_manager`) go through the append-only queryset.
+        base_manager_name = "objects"
         verbose_name = _("confirmation")
         verbose_name_plural = _("confirmations")
         indexes = [
@@ -140,6 +148,8 @@ class Confirmation(models.Model):
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise ConfirmationImmutable()
+        # Only ever an INSERT: a new instance given a stored one's id would otherwise UPDATE it.
+        kwargs["force_insert"] = True
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):

@@ -55,6 +55,29 @@ def test_r5_bulk_update_and_delete_are_refused(confirmation):
     assert snapshot(confirmation) == before
 
 
+def test_r5_no_model_path_overwrites_or_deletes_a_stored_confirmation(confirmation):
+    """Found by a review: each of these overwrote or deleted a stored confirmation."""
+    from django.db import IntegrityError, transaction
+
+    before = snapshot(confirmation)
+    # A new instance given a stored one's id: an INSERT that collides, never an UPDATE.
+    impostor = Confirmation(**{**before, "first_name": "Mallory"})
+    with pytest.raises(IntegrityError), transaction.atomic():
+        impostor.save()
+    # An upsert.
+    upsert = Confirmation(**{**before, "first_name": "Mallory"})
+    with pytest.raises(ConfirmationImmutable):
+        Confirmation.objects.bulk_create(
+            [upsert], update_conflicts=True, unique_fields=["id"], update_fields=["first_name"]
+        )
+    # Django's own manager for internal reads and cascades.
+    with pytest.raises(ConfirmationImmutable):
+        Confirmation._base_manager.filter(pk=confirmation.pk).update(first_name="Mallory")
+    with pytest.raises(ConfirmationImmutable):
+        Confirmation._base_manager.filter(pk=confirmation.pk).delete()
+    assert snapshot(confirmation) == before
+
+
 def test_r5_deleting_the_customer_cannot_take_its_confirmations_along(confirmed):
     with pytest.raises((ProtectedError, ConfirmationImmutable)):
         Customer.objects.filter(pk=confirmed.pk).delete()
