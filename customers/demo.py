@@ -7,6 +7,7 @@ import uuid
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from agreements.models import Confirmation, ConfirmationChannel
 from agreements.selectors import template_latest_mca
@@ -84,7 +85,8 @@ def _import_predating_subscriptions(user, customer: Customer, lines) -> None:
     if customer.is_confirmed or customer.subscriptions.exists():
         return
     now = timezone.now()
-    [order] = Order.objects.bulk_create(
+    # R13: with their history's first entry, as the services' writes have.
+    [order] = bulk_create_with_history(
         [
             Order(
                 customer=customer,
@@ -93,7 +95,9 @@ def _import_predating_subscriptions(user, customer: Customer, lines) -> None:
                 channel=Channel.IMPORT,
                 user_agent="seed_demo",
             )
-        ]
+        ],
+        Order,
+        default_user=user,
     )
     offers = Offer.objects.in_bulk([offer_id for offer_id, _quantity in lines])
     # bulk_create returns the lines with their primary keys (SQLite and PostgreSQL).
@@ -103,7 +107,7 @@ def _import_predating_subscriptions(user, customer: Customer, lines) -> None:
             for number, (offer_id, quantity) in enumerate(lines)
         ]
     )
-    Subscription.objects.bulk_create(
+    bulk_create_with_history(
         [
             Subscription(
                 customer=customer,
@@ -117,7 +121,9 @@ def _import_predating_subscriptions(user, customer: Customer, lines) -> None:
                 user_agent="seed_demo",
             )
             for line in order_lines
-        ]
+        ],
+        Subscription,
+        default_user=user,
     )
 
 

@@ -39,6 +39,21 @@ def test_f5_r9_demo_has_a_required_customer_whose_imported_subscription_shows_th
     assert customer.subscriptions.count() == 1
 
 
+def test_r13_the_demo_customers_orders_and_subscriptions_each_have_a_history(demo_users):
+    """The imported order and subscription included: F5's license-count change adds to their history."""
+    from orders.models import Order
+
+    for model in (Customer, Order, Subscription):
+        rows = model.objects.all()
+        assert rows.exists(), model
+        for row in rows:
+            first = row.history.earliest("history_date")
+            assert first.history_type == "+" and first.history_user in demo_users.values(), row
+    imported = Customer.objects.get(company_name="Wide World Importers").subscriptions.get()
+    for row in (imported, imported.order):
+        assert row.history.get().history_user == demo_users["admin.agent"]
+
+
 def test_r13_bulk_seed_subscriptions_record_who_and_the_import_channel(demo_users):
     user = demo_users["admin.agent"]
     seed_bulk_customers(partner=user.partner, user=user, count=60)
