@@ -45,7 +45,7 @@ run: $(VENV)/.installed
 	$(RUN_ENV) $(PY) manage.py seed_demo
 	@echo ""
 	@echo "Accord is serving on http://127.0.0.1:$(PORT)/"
-	@echo "Demo sign-ins (password: $${DEMO_PASSWORD:-accord-demo-2026}):"
+	@echo "Demo sign-ins (the demo password is printed above):"
 	@echo "  admin.agent, sales.agent, helpdesk.agent, billing.admin  (Contoso Partner)"
 	@echo "  other.agent (Northwind Partner), reseller.agent (Fabrikam Reseller), staff (Django admin)"
 	@echo ""

@@ -54,3 +54,14 @@ def test_seed_demo_bulk_customers_about_half_confirmed(settings):
     assert synthetic.count() == 400
     confirmed = synthetic.filter(current_confirmation__isnull=False).count()
     assert 140 <= confirmed <= 260
+
+
+def test_seed_demo_says_the_password_it_set_wherever_it_came_from(settings):
+    """`make run` shows it: DEMO_PASSWORD may be in .env, which make's shell never reads."""
+    import io
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("seed_demo", password="from-dot-env-77", stdout=out)
+    assert "Demo password: from-dot-env-77" in out.getvalue()
+    assert User.objects.get(username="sales.agent").check_password("from-dot-env-77")

@@ -40,4 +40,5 @@ class Command(BaseCommand):
             admin = users["admin.agent"]
             seed_bulk_customers(partner=admin.partner, user=admin, count=customers, stdout=self.stdout)
             self.stdout.write(f"Added {customers} synthetic customers in {time.monotonic() - started:.1f} s.")
-        self.stdout.write(self.style.SUCCESS("Demo data ready."))
+        # The password actually set: DEMO_PASSWORD may come from .env, which `make run`'s shell never sees.
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready. Demo password: {password}"))
