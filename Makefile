@@ -60,7 +60,7 @@ bench: $(VENV)/.installed-dev
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 
-messages: $(VENV)/.installed-dev
+messages: $(VENV)/.installed-dev system-deps
 	$(PY) manage.py makemessages -l zh_Hans --no-obsolete --ignore=.venv --ignore=bench --ignore=tests
 	$(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
