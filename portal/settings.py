@@ -21,6 +21,9 @@ if DEBUG:
 else:
     SECRET_KEY = env("DJANGO_SECRET_KEY")
 
+# Rotating the key: the old one here keeps sessions and signed messages valid until they lapse.
+SECRET_KEY_FALLBACKS = env.list("DJANGO_SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 

@@ -98,3 +98,14 @@ def test_a_logged_error_says_when_how_bad_where_and_which_worker(settings):
     assert re.fullmatch(
         r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR django\.request \[\d+\] Internal Server Error: /x", line
     )
+
+
+def test_a_rotated_secret_key_still_accepts_what_the_old_one_signed():
+    """Sessions and signed messages outlive a key rotation while the old key is a fallback."""
+    old, new = "old-" + "k" * 60, "new-" + "k" * 60
+    sign = "from django.core import signing; print(signing.dumps('signed-in'))"
+    signed = _manage("shell", "-c", sign, env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": old}).stdout.split()[-1]
+    check = f"from django.core import signing; print(signing.loads({signed!r}))"
+    rotated = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": new, "DJANGO_SECRET_KEY_FALLBACKS": old}
+    assert _manage("shell", "-c", check, env=rotated).stdout.splitlines()[-1] == "signed-in"
+    assert _manage("shell", "-c", check, env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": new}).returncode != 0
