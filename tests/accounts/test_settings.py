@@ -109,3 +109,34 @@ def test_a_rotated_secret_key_still_accepts_what_the_old_one_signed():
     rotated = {**PRODUCTION_ENV, "DJANGO_SECRET_KEY": new, "DJANGO_SECRET_KEY_FALLBACKS": old}
     assert _manage("shell", "-c", check, env=rotated).stdout.splitlines()[-1] == "signed-in"
     assert _manage("shell", "-c", check, env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": new}).returncode != 0
+
+
+def test_a_refused_request_is_one_log_line_and_a_server_error_keeps_its_traceback(settings, rf):
+    """A 403 or 404 is the client's doing; its traceback buried the real errors in the log."""
+    import io
+    import logging
+    import logging.config
+
+    from django.core.exceptions import PermissionDenied
+    from django.http import HttpResponse
+    from django.utils.log import log_response
+
+    logging.config.dictConfig(settings.LOGGING)
+    [handler] = logging.getLogger().handlers
+    handler.setStream(stream := io.StringIO())
+    for status, exception in ((403, PermissionDenied("no")), (500, RuntimeError("boom"))):
+        try:
+            raise exception
+        except Exception as exc:
+            log_response(
+                "Status %s: %s",
+                status,
+                "/x",
+                response=HttpResponse(status=status),
+                request=rf.get("/x"),
+                exception=exc,
+            )
+    forbidden, error = stream.getvalue().split("\n", 1)
+    assert forbidden.endswith(f"WARNING django.request [{os.getpid()}] Status 403: /x")
+    assert "Traceback" in error and "RuntimeError: boom" in error
+    assert "PermissionDenied" not in stream.getvalue()
