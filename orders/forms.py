@@ -125,3 +125,5 @@ class LicenseCountForm(PortalForm):
         label=_("New license count"),
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
+    # The count the page showed: a change made meanwhile by someone else is not overwritten unseen.
+    seen_quantity = forms.IntegerField(required=False, widget=forms.HiddenInput)

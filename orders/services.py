@@ -184,9 +184,18 @@ def order_place(
 
 @transaction.atomic
 def subscription_set_quantity(
-    *, actor: Actor, subscription: Subscription, quantity: int, channel: str = Channel.WEB
+    *,
+    actor: Actor,
+    subscription: Subscription,
+    quantity: int,
+    channel: str = Channel.WEB,
+    seen_quantity: int | None = None,
 ) -> Subscription:
-    """Change the license count of a license-based subscription of a Confirmed customer (R9)."""
+    """Change the license count of a license-based subscription of a Confirmed customer (R9).
+
+    `seen_quantity` is the count the agent was shown; if someone changed it since, nothing is
+    written and the agent is told, unless it already is what the agent asks for.
+    """
     user = actor.user
     if not user.has_perm("orders.change_subscription") or user.partner_id is None:
         raise PermissionDenied(_("You do not have permission to change license counts."))
@@ -208,6 +217,19 @@ def subscription_set_quantity(
     quantity = _check_quantity(subscription.offer, quantity, "quantity")
     if quantity == subscription.quantity:
         return subscription  # nothing changes, so nothing is written or audited (R13)
+    if seen_quantity is not None and seen_quantity != subscription.quantity:
+        raise ValidationError(
+            {
+                "quantity": ValidationError(
+                    _(
+                        "Someone changed this license count to %(current)s after you opened the page. "
+                        "Check it and save again."
+                    ),
+                    code="changed_meanwhile",
+                    params={"current": subscription.quantity},
+                )
+            }
+        )
     subscription.quantity = quantity
     subscription.updated_by = user
     subscription.updated_channel = channel

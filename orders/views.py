@@ -185,7 +185,9 @@ def subscription_quantity(request, tenant_id, subscription_id):
         messages.error(request, _("Usage-based subscriptions have no license count to change."))
         return redirect("orders:subscriptions", tenant_id=customer.tenant_id)
     blocked_message = LICENSE_COUNT_BLOCKED_MESSAGE if agreement_gate_blocks(customer) else None
-    form = LicenseCountForm(initial={"quantity": subscription.quantity})
+    form = LicenseCountForm(
+        initial={"quantity": subscription.quantity, "seen_quantity": subscription.quantity}
+    )
     if request.method == "POST":
         form = LicenseCountForm(request.POST)
         if form.is_valid():
@@ -195,11 +197,18 @@ def subscription_quantity(request, tenant_id, subscription_id):
                     actor=actor_from_request(request),
                     subscription=subscription,
                     quantity=form.cleaned_data["quantity"],
+                    seen_quantity=form.cleaned_data["seen_quantity"],
                 )
             except AgreementRequired as exc:
                 blocked_message = str(exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
+                refusals = getattr(exc, "error_dict", {}).get("quantity", [])
+                if any(refusal.code == "changed_meanwhile" for refusal in refusals):
+                    # Shown the new count, and seen it now: saving again applies the agent's count.
+                    subscription.refresh_from_db()
+                    form.data = form.data.copy()
+                    form.data["seen_quantity"] = subscription.quantity
             except Customer.DoesNotExist:
                 raise Http404 from None
             else:

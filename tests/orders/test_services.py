@@ -314,3 +314,32 @@ def test_r9_r13_the_same_license_count_again_writes_and_audits_nothing(
 
     subscription.refresh_from_db()
     assert (subscription.quantity, subscription.updated_at, subscription.history.count()) == before
+
+
+def test_f5_a_license_count_changed_by_someone_else_meanwhile_is_not_overwritten_unseen(
+    actor, admin_agent, sales_agent, customer, license_offer
+):
+    subscription = _subscription(customer, license_offer)
+    shown = subscription.quantity
+    subscription_set_quantity(actor=actor(admin_agent), subscription=subscription, quantity=shown + 10)
+
+    with pytest.raises(ValidationError) as caught:
+        subscription_set_quantity(
+            actor=actor(sales_agent), subscription=subscription, quantity=shown + 1, seen_quantity=shown
+        )
+    assert caught.value.error_dict["quantity"][0].code == "changed_meanwhile"
+    assert caught.value.messages == [
+        f"Someone changed this license count to {shown + 10} after you opened the page. "
+        "Check it and save again."
+    ]
+    subscription.refresh_from_db()
+    assert subscription.quantity == shown + 10
+    # Asking for what it already is, or having seen the new count, goes through.
+    subscription_set_quantity(
+        actor=actor(sales_agent), subscription=subscription, quantity=shown + 10, seen_quantity=shown
+    )
+    subscription_set_quantity(
+        actor=actor(sales_agent), subscription=subscription, quantity=shown + 1, seen_quantity=shown + 10
+    )
+    subscription.refresh_from_db()
+    assert subscription.quantity == shown + 1

@@ -540,6 +540,35 @@ def test_f3_the_new_order_page_names_itself_in_the_breadcrumb_and_does_not_link_
     )
 
 
+def test_f5_a_count_changed_meanwhile_is_shown_with_the_agents_entry_and_a_second_save_applies_it(
+    signed_in, customer, license_offer
+):
+    subscription = SubscriptionFactory(
+        order__customer=customer, customer=customer, offer=license_offer, quantity=10
+    )
+    page = signed_in.get(_quantity_url(subscription)).content.decode()
+    assert 'name="seen_quantity" value="10"' in page
+    Subscription.objects.filter(pk=subscription.pk).update(quantity=20)  # a colleague, meanwhile
+
+    refused = signed_in.post(_quantity_url(subscription), {"quantity": "15", "seen_quantity": "10"})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["quantity"] == [
+        "Someone changed this license count to 20 after you opened the page. Check it and save again."
+    ]
+    content = refused.content.decode()
+    assert 'data-testid="current-license-count">20<' in content
+    assert 'name="quantity" value="15"' in content  # what the agent typed (R14)
+    assert 'name="seen_quantity" value="20"' in content
+    subscription.refresh_from_db()
+    assert subscription.quantity == 20
+
+    again = signed_in.post(_quantity_url(subscription), {"quantity": "15", "seen_quantity": "20"})
+    assert again.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.quantity == 15
+
+
 def test_f5_saving_the_same_license_count_says_nothing_changed(signed_in, customer, license_offer):
     subscription = SubscriptionFactory(
         order__customer=customer, customer=customer, offer=license_offer, quantity=15
