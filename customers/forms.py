@@ -136,10 +136,7 @@ class CustomerDetailsForm(PortalForm):
 
     @classmethod
     def initial_from(cls, customer: Customer) -> dict:
-        initial = {name: getattr(customer, name) for name in cls.base_fields}
-        initial["country"] = customer.country.code
-        initial["contact_phone"] = str(customer.contact_phone or "")
-        return initial
+        return {name: customer.detail_text(name) for name in CustomerDetailsForm.base_fields}
 
     def details(self) -> dict:
         """The cleaned values, keyed as customer_create and customer_update expect them.
@@ -151,6 +148,47 @@ class CustomerDetailsForm(PortalForm):
             for name in CustomerDetailsForm.base_fields
             if name in self.cleaned_data
         }
+
+
+class CustomerEditForm(CustomerDetailsForm):
+    """The edit form: it posts back, beside each field, the value it was drawn with (Django's
+    hidden initial), so that only what the agent changed is saved and a field someone else
+    changed meanwhile is not overwritten unseen."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.show_hidden_initial = True
+
+    def hidden_initials(self) -> str:
+        """The hidden inputs of the values shown (crispy's field templates leave them out)."""
+        return mark_safe("".join(str(self[name].as_hidden(only_initial=True)) for name in self.fields))
+
+    def _shown_posted(self) -> bool:
+        return all(self[name].html_initial_name in self.data for name in self.fields)
+
+    def changes(self) -> tuple[dict, dict | None]:
+        """The details the agent changed and the values they were shown, for customer_update.
+
+        A post without the shown values (a script) changes every detail, as before.
+        """
+        details = self.details()
+        if not self._shown_posted():
+            return details, None
+        changed = {name: value for name, value in details.items() if name in self.changed_data}
+        seen = {name: self.data[self[name].html_initial_name] for name in changed}
+        return changed, seen
+
+    def show_stored(self, customer: Customer, conflicts) -> None:
+        """After a refusal for changes made meanwhile: the fields the agent left alone and the
+        conflicting ones' shown values become what is stored now; what the agent typed stays."""
+        self.data = self.data.copy()
+        for name in self.fields:
+            stored = customer.detail_text(name)
+            if name not in self.changed_data:
+                self.data[name] = stored
+            if name not in self.changed_data or name in conflicts:
+                self.data[self[name].html_initial_name] = stored
 
 
 class NewCustomerForm(CustomerDetailsForm):

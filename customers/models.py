@@ -149,6 +149,11 @@ class Customer(models.Model):
     def get_absolute_url(self):
         return reverse("customers:detail", kwargs={"tenant_id": self.tenant_id})
 
+    def detail_text(self, name: str) -> str:
+        """A detail as an edit form shows it and posts it back: text, a country's code, a phone in E.164."""
+        value = getattr(self, name)
+        return str(getattr(value, "code", value) or "")
+
     @property
     def agreement_status(self) -> str:
         if self.current_confirmation_id:

@@ -177,19 +177,45 @@ def _changed(customer: Customer, changes: dict) -> Customer:
 
 
 @transaction.atomic
-def customer_update(*, actor: Actor, customer: Customer, channel: str, **changes) -> Customer:
+def customer_update(
+    *, actor: Actor, customer: Customer, channel: str, seen: dict[str, str] | None = None, **changes
+) -> Customer:
     """Change a customer's details (not its domain, tenant id or confirmation).
 
     Partner users edit their own partner's customers; staff (no partner) edit any
     through the Django admin. The customer and its history record who and
     through which channel (R13).
+
+    `seen` holds, for fields in `changes`, the value the editor was shown (as
+    `Customer.detail_text` writes it). Only `changes` are written, so what others changed
+    meanwhile in other fields stays; a field someone else changed meanwhile to
+    something else is refused with its value now, and nothing is saved.
     """
     user = actor.user
     own = user.partner_id is not None and customer.partner_id == user.partner_id
     staff = user.is_staff and user.partner_id is None
     if not user.has_perm("customers.change_customer") or not (own or staff):
         raise PermissionDenied(_("You do not have permission to edit this customer."))
-    customer = _changed(Customer.objects.select_for_update().get(pk=customer.pk), changes)
+    stored = Customer.objects.select_for_update().get(pk=customer.pk)
+    before = copy.copy(stored)
+    customer = _changed(stored, changes)
+    conflicts = {
+        name: ValidationError(
+            _(
+                "Someone changed this to “%(current)s” after you opened the page. "
+                "Save again to replace it with what you entered."
+            ),
+            code="changed_meanwhile",
+            params={"current": before.detail_text(name) or "—"},
+        )
+        for name in changes
+        if seen is not None
+        and name in seen
+        and before.detail_text(name) != seen[name]
+        and customer.detail_text(name) != before.detail_text(name)
+    }
+    if conflicts:
+        raise ValidationError(conflicts)
     customer.updated_by = user
     customer.updated_channel = channel
     customer._history_user = user

@@ -19,7 +19,7 @@ from agreements.services import (
     confirm_refusal,
     template_for_confirmation,
 )
-from customers.forms import CustomerDetailsForm, NewCustomerForm
+from customers.forms import CustomerEditForm, NewCustomerForm
 from customers.models import AgreementStatus, Channel
 from customers.pagination import CustomerPaginator
 from customers.selectors import (
@@ -290,22 +290,34 @@ class CustomerEditView(PermissionRequiredMixin, View):
 
     def get(self, request, tenant_id):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
-        form = CustomerDetailsForm(initial=CustomerDetailsForm.initial_from(customer))
+        form = CustomerEditForm(initial=CustomerEditForm.initial_from(customer))
         return render(request, self.template_name, {"customer": customer, "form": form})
 
     def post(self, request, tenant_id):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
-        form = CustomerDetailsForm(data=request.POST)
+        form = CustomerEditForm(data=request.POST, initial=CustomerEditForm.initial_from(customer))
         if form.is_valid():
+            changes, seen = form.changes()
+            if seen is not None and not changes:
+                messages.info(request, _("Nothing was changed."))
+                return redirect(customer)
             try:
                 customer_update(
                     actor=actor_from_request(request),
                     customer=customer,
                     channel=Channel.WEB,
-                    **form.details(),
+                    seen=seen,
+                    **changes,
                 )
             except ValidationError as exc:
                 add_service_errors(form, exc)
+                conflicts = {
+                    name
+                    for name, errors in getattr(exc, "error_dict", {}).items()
+                    if any(error.code == "changed_meanwhile" for error in errors)
+                }
+                if conflicts:
+                    form.show_stored(customer_get(user=request.user, tenant_id=tenant_id), conflicts)
             else:
                 messages.success(request, _("The customer's details were saved."))
                 return redirect(customer)

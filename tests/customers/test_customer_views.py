@@ -9,9 +9,10 @@ import time_machine
 from django.urls import reverse
 
 from agreements.models import Confirmation, ConfirmationChannel
-from customers.models import Customer
+from customers.models import Channel, Customer
 from customers.pagination import CustomerPaginator
 from customers.selectors import customer_from_submission, customer_list
+from customers.services import customer_update
 from portal.pagination import PER_PAGE
 from tests.factories import ConfirmationFactory, CustomerFactory, UserFactory, confirmed_customer
 
@@ -493,6 +494,82 @@ def test_f4_helpdesk_agent_edits_the_customers_details(client, helpdesk_agent, p
     customer.refresh_from_db()
     assert customer.company_name == "Tailspin Toys"
     assert str(customer.contact_phone) == "+442079460958"
+
+
+def _as_a_browser_posts(customer, **typed):
+    """What the edit form drawn for `customer` posts: its fields, changed as typed, and the values shown."""
+    from customers.forms import CustomerEditForm
+
+    shown = CustomerEditForm.initial_from(customer)
+    return {**shown, **typed, **{f"initial-{name}": value for name, value in shown.items()}}
+
+
+def test_f4_edit_form_posts_back_the_values_it_showed(client, admin_agent, partner):
+    customer = CustomerFactory(partner=partner, country="US", city="Seattle", contact_phone="+14255550100")
+    page = signed_in(client, admin_agent).get(
+        reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+    )
+    content = page.content.decode()
+    for name, value in (("city", "Seattle"), ("country", "US"), ("contact_phone", "+14255550100")):
+        assert f'type="hidden" name="initial-{name}" value="{value}"' in content, name
+
+
+def test_f4_edit_keeps_a_colleagues_change_meanwhile_to_a_field_the_agent_left_alone(
+    client, admin_agent, partner, actor, sales_agent
+):
+    customer = CustomerFactory(partner=partner, country="US", city="Seattle", contact_phone="")
+    opened = _as_a_browser_posts(customer, contact_phone="(425) 555-0100")
+    customer_update(actor=actor(sales_agent), customer=customer, channel=Channel.WEB, city="Redmond")
+
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+    response = signed_in(client, admin_agent).post(url, opened)
+
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.city, str(customer.contact_phone)) == ("Redmond", "+14255550100")
+
+
+def test_f4_edit_of_a_field_changed_meanwhile_shows_theirs_keeps_the_agents_and_saves_when_repeated(
+    client, admin_agent, partner, actor, sales_agent
+):
+    customer = CustomerFactory(partner=partner, country="US", city="Seattle", address_line2="")
+    opened = _as_a_browser_posts(customer, city="Bellevue")
+    customer_update(
+        actor=actor(sales_agent),
+        customer=customer,
+        channel=Channel.WEB,
+        city="Redmond",
+        address_line2="Suite 5",
+    )
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+
+    refused = signed_in(client, admin_agent).post(url, opened)
+
+    assert refused.status_code == 200
+    assert refused.context["form"].errors["city"] == [
+        "Someone changed this to “Redmond” after you opened the page. "
+        "Save again to replace it with what you entered."
+    ]
+    content = refused.content.decode()
+    assert 'name="city" value="Bellevue"' in content  # what the agent typed (R14)
+    assert 'name="initial-city" value="Redmond"' in content  # now seen
+    assert 'name="address_line2" value="Suite 5"' in content  # the colleague's other change, shown
+    customer.refresh_from_db()
+    assert customer.city == "Redmond"
+
+    again = client.post(url, {**refused.context["form"].data.dict()})
+    assert again.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.city, customer.address_line2) == ("Bellevue", "Suite 5")
+
+
+def test_r13_saving_the_edit_form_unchanged_writes_nothing(client, admin_agent, partner):
+    customer = CustomerFactory(partner=partner, country="US")
+    history = customer.history.count()
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+    response = signed_in(client, admin_agent).post(url, _as_a_browser_posts(customer), follow=True)
+    assert [str(message) for message in response.context["messages"]] == ["Nothing was changed."]
+    assert customer.history.count() == history
 
 
 def test_r14_edit_errors_rerender_with_the_typed_values(client, admin_agent, partner):
