@@ -276,7 +276,8 @@ class CustomerAgreementsView(AgreementApiView):
             "- `templateId`: any Microsoft Customer Agreement template; `type`, when given, must be "
             "the template's type (R7).\n"
             "- The same acceptor as the current confirmation is 409 code 600061 (R6). Send "
-            "`MS-RequestId` to make retries safe (R15)."
+            "`MS-RequestId` to make retries safe (R15); another body under an `MS-RequestId` "
+            "already used is 409 code 1010."
         ),
         tags=["agreements"],
         parameters=[TENANT_ID_PARAMETER, REQUEST_ID_PARAMETER],

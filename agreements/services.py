@@ -16,6 +16,7 @@ from customers.locks import customer_lock_for_update
 from customers.models import Customer
 from customers.validators import phone_normalize, refuse_nul
 from portal.audit import Actor
+from portal.once import SubmissionReused
 
 NAME_MAX_LENGTH = 50
 
@@ -150,6 +151,27 @@ def _same_acceptor(current: Confirmation | None, candidate: Confirmation) -> boo
     )
 
 
+def _as_date(value) -> datetime.date | None:
+    """An acceptance date as stored: a date-time's date in its own offset, as _clean_date_agreed takes it."""
+    return value.date() if isinstance(value, datetime.datetime) else value
+
+
+def _same_submission(stored: Confirmation, acceptor: Acceptor, country) -> bool:
+    """Whether `acceptor` is what `stored` recorded: R6's four fields and the acceptance date."""
+    try:
+        phone = phone_normalize(raw=acceptor.phone_number, country=country, field="phone_number")
+    except ValidationError:
+        return False
+    email = (acceptor.email or "").strip()
+    candidate = Confirmation(
+        first_name=(acceptor.first_name or "").strip(),
+        last_name=(acceptor.last_name or "").strip(),
+        email=email,
+        phone_number=phone,
+    )
+    return _same_acceptor(stored, candidate) and stored.date_agreed == _as_date(acceptor.date_agreed)
+
+
 def template_for_confirmation(template: AgreementTemplate | None = None) -> AgreementTemplate:
     """R7: the given template, or the latest MCA; the retired Cloud Agreement is refused."""
     template = template or template_latest_mca()
@@ -238,7 +260,9 @@ def confirmation_record(
     if idempotency_key is not None:
         existing = Confirmation.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing
+            if _same_submission(existing, acceptor, customer.country):
+                return existing
+            raise SubmissionReused()
 
     template = template_for_confirmation(template)
     if agreement_type is not None and agreement_type != template.agreement_type:

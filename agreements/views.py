@@ -24,7 +24,7 @@ from agreements.services import (
 from customers.models import Customer
 from customers.selectors import customer_get
 from portal.audit import actor_from_request
-from portal.forms import add_service_errors
+from portal.forms import add_service_errors, renew_submission_key
 
 
 def confirmation_record_from_form(
@@ -44,6 +44,7 @@ def confirmation_record_from_form(
         )
     except ValidationError as exc:
         add_service_errors(form, exc)
+        renew_submission_key(form, exc)
     except (ConfirmNotAllowed, AgreementsUnavailable) as exc:
         form.add_error(None, str(exc))
     except Customer.DoesNotExist:

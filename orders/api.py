@@ -197,7 +197,8 @@ class CustomerOrdersView(ApiView):
             "agreement is not confirmed gets 403 code 13605 (R8).\n\n"
             "**Retries:** as in Partner Center, two identical POSTs without `MS-RequestId` place two "
             "orders. Send the same `MS-RequestId` with every retry of one order: a repeated request "
-            "places nothing new and answers the order the first one placed (R15)."
+            "places nothing new and answers the order the first one placed (R15). Other line items "
+            "under an `MS-RequestId` already used are 409 code 1010."
         ),
         tags=["orders"],
         parameters=[TENANT_ID_PARAMETER, REQUEST_ID_PARAMETER],

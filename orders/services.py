@@ -13,6 +13,7 @@ from customers.locks import customer_lock_for_update
 from customers.models import Channel, Customer
 from orders.models import Offer, Order, OrderLine, Subscription
 from portal.audit import Actor
+from portal.once import SubmissionReused
 
 AGREEMENT_REQUIRED_MESSAGE = _(
     "Either a partner confirmation of the customer acceptance of the Microsoft Customer "
@@ -40,6 +41,13 @@ class LineItem:
     offer_id: str
     quantity: int | None
     line_item_number: int | None = None
+
+
+def _same_lines(order: Order, lines: list[LineItem]) -> bool:
+    """Whether `lines` ask for what `order` holds: the same offers and quantities, in any order
+    (a usage-based line counts as 1, as it is stored)."""
+    asked = sorted((str(line.offer_id), 1 if line.quantity is None else line.quantity) for line in lines)
+    return asked == sorted(order.lines.values_list("offer_id", "quantity"))
 
 
 def agreement_gate_blocks(customer: Customer) -> bool:
@@ -136,7 +144,9 @@ def order_place(
     if idempotency_key is not None:
         existing = Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
         if existing is not None:
-            return existing
+            if _same_lines(existing, lines):
+                return existing
+            raise SubmissionReused()
     if agreements_available() and not customer.is_confirmed:
         raise AgreementRequired()
     if not lines:

@@ -27,7 +27,7 @@ from orders.services import (
     subscription_set_quantity,
 )
 from portal.audit import actor_from_request
-from portal.forms import add_service_errors
+from portal.forms import add_service_errors, renew_submission_key
 from portal.pagination import page_of
 
 CONFIRMATION_PREFIX = "agreement"
@@ -118,6 +118,7 @@ def order_new(request, tenant_id):
             except ValidationError as exc:
                 judged = True
                 _add_line_errors(order_form, exc, fields)
+                renew_submission_key(order_form, exc)
             except Customer.DoesNotExist:
                 raise Http404 from None
             else:

@@ -46,6 +46,7 @@ ERRORS = {
     "method": (405, 1005, "MethodNotAllowed"),
     "not_acceptable": (406, 1006, "NotAcceptable"),
     "duplicate": (409, 600061, "PartnerConfirmedAgreementAlreadyExists"),
+    "submission_reused": (409, 1010, "RequestIdReusedWithDifferentBody"),
     "media_type": (415, 1007, "UnsupportedMediaType"),
     "throttled": (429, 1008, "TooManyRequests"),
     "unavailable": (503, 1009, "ServiceUnavailable"),
@@ -53,6 +54,7 @@ ERRORS = {
 
 # A service's ValidationError code → the API error it becomes; the first match wins.
 _VALIDATION_PRIORITY = (
+    "submission_reused",
     "duplicate",
     "future_date",
     "before_publication",
@@ -106,6 +108,8 @@ def _describe_validation(exc: DjangoValidationError, field_map: dict[str, str]) 
     description = " ".join(parts) or "The request is not valid."
     if kind == "duplicate":
         description = f"{DUPLICATE_DESCRIPTION} {description}"
+    elif kind == "submission_reused":
+        description = f"{description} Send them with a new MS-RequestId."
     return kind, description
 
 
@@ -357,7 +361,8 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         404: "Unknown customer or another partner's customer (R12).",
         405: "Method not allowed.",
         406: "Only application/json is served.",
-        409: "A partner confirmed agreement already exists for the customer (600061).",
+        409: "A partner confirmed agreement already exists for the customer (600061), or the "
+        "MS-RequestId was already used with another body (1010).",
         415: "The body must be application/json.",
     }
     wanted = {401, 403, 405, 406, *statuses}

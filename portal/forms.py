@@ -7,6 +7,8 @@ from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from portal.once import SUBMISSION_REUSED
+
 EXPIRED_FORM_MESSAGE = _("This form has expired or was changed; reload the page and submit again.")
 
 
@@ -39,6 +41,14 @@ def add_service_errors(
         new = [error for error in errors if not shown.intersection(error.messages)]
         if new:
             form.add_error(name, new)
+
+
+def renew_submission_key(form: forms.Form, exc: ValidationError) -> None:
+    """After SubmissionReused (R15): the form, shown again as typed, gets a key of its own, so
+    that submitting it again records what it holds now."""
+    if any(error.code == SUBMISSION_REUSED for error in getattr(exc, "error_list", [])):
+        form.data = form.data.copy()
+        form.data[form.add_prefix("idempotency_key")] = str(uuid.uuid4())
 
 
 class IdempotencyKeyField(forms.UUIDField):

@@ -399,3 +399,25 @@ def test_r15_same_idempotency_key_twice_records_once(actor, sales_agent, custome
     again = record(actor, sales_agent, customer, acceptor(), idempotency_key=key)
     assert first.pk == again.pk
     assert Confirmation.objects.count() == 1
+
+
+def test_r15_the_same_key_is_the_same_submission_only_with_the_same_acceptor_and_date(
+    actor, sales_agent, customer, acceptor
+):
+    from portal.once import SubmissionReused
+
+    key = uuid.uuid4()
+    customer.country = "US"
+    customer.save(update_fields=["country"])
+    first = record(actor, sales_agent, customer, acceptor(phone_number="+14255550100"), idempotency_key=key)
+    # Written differently, the same: as R6 compares, plus the date.
+    retry = acceptor(first_name=" Ada ", email="ADA@example.com", phone_number="(425) 555-0100")
+    assert record(actor, sales_agent, customer, retry, idempotency_key=key).pk == first.pk
+    for changed in (
+        acceptor(first_name="Bob", phone_number="+14255550100"),
+        acceptor(phone_number="+14255550199"),
+        acceptor(phone_number="+14255550100", date_agreed=datetime.date(2024, 1, 16)),
+    ):
+        with pytest.raises(SubmissionReused):
+            record(actor, sales_agent, customer, changed, idempotency_key=key)
+    assert Confirmation.objects.count() == 1

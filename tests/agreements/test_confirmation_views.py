@@ -134,6 +134,37 @@ def test_r15_f2_posted_twice_records_once(client, sales_agent, customer):
     assert Confirmation.objects.count() == 1
 
 
+REUSED = (
+    "This form or request was first submitted with other details, which were recorded then. "
+    "Nothing new was recorded; to record these details, submit them again."
+)
+
+
+def test_r15_f2_changed_after_back_and_saved_again_is_not_told_it_was_saved(client, sales_agent, customer):
+    """Back after Save and continue restores the form with its key; another acceptor typed there
+    used to be answered "saved" with the first one's record. It must say so, and record it next time."""
+    client.force_login(sales_agent)
+    key = str(uuid.uuid4())
+    assert client.post(confirm_url(customer), {**FORM, "idempotency_key": key}).status_code == 302
+
+    changed = {**FORM, "first_name": "Bob", "idempotency_key": key}
+    refused = client.post(confirm_url(customer), changed)
+
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == [REUSED]
+    assert 'value="Bob"' in refused.content.decode()
+    fresh = refused.context["form"]["idempotency_key"].value()
+    assert fresh != key
+    assert Confirmation.objects.count() == 1
+    again = client.post(confirm_url(customer), {**changed, "idempotency_key": fresh})
+    assert again.status_code == 302
+    customer.refresh_from_db()
+    assert customer.current_confirmation.first_name == "Bob"
+    # A double-click sends the same details and key: the same record, no message.
+    assert client.post(confirm_url(customer), {**changed, "idempotency_key": fresh}).status_code == 302
+    assert Confirmation.objects.count() == 2
+
+
 @pytest.mark.parametrize("role_user", ["helpdesk_agent", "billing_admin"])
 def test_r3_helpdesk_and_billing_get_403_on_the_form(request, client, customer, role_user):
     client.force_login(request.getfixturevalue(role_user))

@@ -179,6 +179,37 @@ def test_r15_the_same_order_post_twice_creates_one_order(api, admin_agent, partn
     assert Order.objects.count() == 1
 
 
+def test_r15_a_request_id_reused_with_another_acceptor_or_order_is_409_and_records_nothing(
+    api, admin_agent, partner
+):
+    """A script reusing MS-RequestId for a new request must not be told its new data was stored."""
+    customer = confirmed_customer(partner=partner)
+    offer = OfferFactory()
+    client = api(admin_agent)
+    agreements = f"/v1/customers/{customer.tenant_id}/agreements"
+    orders = f"/v1/customers/{customer.tenant_id}/orders"
+    other = {**BODY, "primaryContact": {**BODY["primaryContact"], "firstName": "Bob"}}
+    one, three = (
+        {"lineItems": [{"lineItemNumber": 0, "offerId": offer.id, "quantity": quantity}]}
+        for quantity in (1, 3)
+    )
+    confirmation_id, order_id = str(uuid.uuid4()), str(uuid.uuid4())
+    assert client.post(agreements, BODY, headers={"MS-RequestId": confirmation_id}).status_code == 201
+    assert client.post(orders, three, headers={"MS-RequestId": order_id}).status_code == 201
+    confirmations = Confirmation.objects.count()
+
+    for url, body, request_id in ((agreements, other, confirmation_id), (orders, one, order_id)):
+        body = assert_error(
+            client.post(url, body, headers={"MS-RequestId": request_id}),
+            409,
+            1010,
+            "RequestIdReusedWithDifferentBody",
+        )
+        assert body["description"].endswith("Send them with a new MS-RequestId."), body
+    assert Confirmation.objects.count() == confirmations
+    assert list(Order.objects.get().lines.values_list("quantity", flat=True)) == [3]
+
+
 # Deny by default: a user with no role reads nothing, HEAD included (R3, R12) -------------
 
 

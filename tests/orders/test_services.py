@@ -289,6 +289,25 @@ def test_r15_the_same_submission_twice_places_one_order(actor, admin_agent, cust
     assert Subscription.objects.count() == 1
 
 
+def test_r15_the_same_key_is_the_same_order_only_with_the_same_lines(
+    actor, admin_agent, customer, license_offer, usage_offer
+):
+    from portal.once import SubmissionReused
+
+    key = uuid.uuid4()
+    lines = [LineItem(license_offer.id, 2), LineItem(usage_offer.id, None)]
+    first = _place(actor, admin_agent, customer, lines, idempotency_key=key)
+    assert _place(actor, admin_agent, customer, lines[::-1], idempotency_key=key).pk == first.pk  # any order
+    for changed in (
+        [LineItem(license_offer.id, 3), lines[1]],
+        lines[:1],
+        [*lines, LineItem(license_offer.id, 1)],
+    ):
+        with pytest.raises(SubmissionReused):
+            _place(actor, admin_agent, customer, changed, idempotency_key=key)
+    assert Order.objects.count() == 1
+
+
 def test_r8_an_order_has_at_most_50_lines_and_nothing_is_written(actor, admin_agent, customer, license_offer):
     # One order holds the customer's row for its whole transaction: 25,000 lines held it for minutes.
     lines = [LineItem(license_offer.id, 1, line_item_number=n) for n in range(MAX_LINE_ITEMS + 1)]

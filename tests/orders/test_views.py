@@ -176,6 +176,35 @@ def test_r15_place_order_posted_twice_places_one_order(signed_in, customer, lice
     assert Order.objects.filter(customer=customer).count() == 1
 
 
+def test_r15_an_order_changed_after_back_and_placed_again_is_refused_then_placed_with_a_new_key(
+    signed_in, customer, license_offer
+):
+    key = str(signed_in.get(_new_url(customer)).context["form"]["idempotency_key"].value())
+    field = f"quantity__{license_offer.id}"
+    assert (
+        signed_in.post(
+            _new_url(customer), {field: "3", "idempotency_key": key, "action": "place"}
+        ).status_code
+        == 302
+    )
+
+    refused = signed_in.post(_new_url(customer), {field: "7", "idempotency_key": key, "action": "place"})
+
+    assert refused.status_code == 200
+    assert refused.context["form"].non_field_errors() == [
+        "This form or request was first submitted with other details, which were recorded then. "
+        "Nothing new was recorded; to record these details, submit them again."
+    ]
+    fresh = str(refused.context["form"]["idempotency_key"].value())
+    assert fresh != key and f'value="{fresh}"' in refused.content.decode()
+    assert [order.lines.get().quantity for order in Order.objects.filter(customer=customer)] == [3]
+    again = signed_in.post(_new_url(customer), {field: "7", "idempotency_key": fresh, "action": "place"})
+    assert again.status_code == 302
+    assert sorted(
+        line.quantity for order in Order.objects.filter(customer=customer) for line in order.lines.all()
+    ) == [3, 7]
+
+
 def test_r4_reseller_agent_sees_why_and_cannot_place_the_order(client, reseller_agent, license_offer):
     customer = CustomerFactory(partner=reseller_agent.partner)
     client.force_login(reseller_agent)
