@@ -377,7 +377,7 @@ class CustomerListView(ApiView):
             )
         ],
         responses=common_responses(
-            {201: OpenApiResponse(CustomerSerializer, description="The new customer.")}, 400, 415
+            {201: OpenApiResponse(CustomerSerializer, description="The new customer.")}, 400, 409, 415
         ),
     )
     def post(self, request):

@@ -13,6 +13,7 @@ from customers.models import Channel, Customer
 from customers.selectors import customer_from_submission
 from customers.validators import domain_normalize, phone_normalize, refuse_nul
 from portal.audit import Actor
+from portal.once import SubmissionReused
 
 # The fields an agent types; everything else is Accord's to set.
 CUSTOMER_FIELDS = (
@@ -116,7 +117,7 @@ def customer_create(
     _ensure_may_create(user)
     existing = customer_from_submission(user=user, idempotency_key=idempotency_key)
     if existing is not None:
-        return existing
+        return submitted_customer(existing, details)
 
     try:
         customer = _new_customer(user=user, channel=channel, idempotency_key=idempotency_key, details=details)
@@ -125,7 +126,7 @@ def customer_create(
         # answer with what it created, not with "already exists" (R15).
         existing = customer_from_submission(user=user, idempotency_key=idempotency_key)
         if existing is not None:
-            return existing
+            return submitted_customer(existing, details)
         raise
     customer._history_user = user  # R13: scripts and imports have no request for the history middleware
     try:
@@ -135,7 +136,7 @@ def customer_create(
         # Lost a race with the same submission or the same domain.
         existing = customer_from_submission(user=user, idempotency_key=idempotency_key)
         if existing is not None:
-            return existing
+            return submitted_customer(existing, details)
         raise ValidationError(
             {"domain": ValidationError(_("Customer with this domain already exists."), code="unique")}
         ) from None
@@ -149,6 +150,17 @@ def customer_create(
         )
         customer.refresh_from_db()
     return customer
+
+
+def submitted_customer(existing: Customer, details: dict) -> Customer:
+    """The customer an earlier submission with this key created, when these details ask for it
+    (its domain and company name); SubmissionReused when they ask for another (R15)."""
+    same = domain_normalize(details.get("domain")) == existing.domain and (
+        (details.get("company_name") or "").strip() == existing.company_name
+    )
+    if not same:
+        raise SubmissionReused()
+    return existing
 
 
 def customer_update_validate(*, customer: Customer, **changes) -> None:

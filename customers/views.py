@@ -27,10 +27,16 @@ from customers.selectors import (
     customer_get,
     customer_list,
 )
-from customers.services import customer_create, customer_update, customer_update_validate, customer_validate
+from customers.services import (
+    customer_create,
+    customer_update,
+    customer_update_validate,
+    customer_validate,
+    submitted_customer,
+)
 from customers.validators import domain_normalize, phone_display
 from portal.audit import actor_from_request
-from portal.forms import add_service_errors
+from portal.forms import add_service_errors, renew_submission_key
 from portal.pagination import PER_PAGE, page_of, requested_page
 
 URL_PLACEHOLDER = uuid.UUID(int=0)
@@ -121,20 +127,17 @@ class CustomerCreateView(PermissionRequiredMixin, View):
             self._check_cleaned_fields(form, actor_from_request(request))
             return self._step1(request, form)
         key = form.cleaned_data.get("idempotency_key")
-        existing = customer_from_submission(user=request.user, idempotency_key=key)
-        if existing is not None:
-            # The same submission again (back and resubmit, a second tab): show what it created.
-            return redirect(existing)
+        details = form.details()  # as typed: the rules' errors below take refused fields out of the form
+        submitted = self._submitted(request, form, key, details)
+        if submitted is not None:
+            return submitted
         if action == "edit":
             return self._step1(request, form)
         actor = actor_from_request(request)
         if not self._check(form, actor):
             # The same submission, a moment ahead, may have just created the customer and so
             # taken its domain (R15): show that customer, not "already exists".
-            existing = customer_from_submission(user=request.user, idempotency_key=key)
-            if existing is not None:
-                return redirect(existing)
-            return self._step1(request, form)
+            return self._submitted(request, form, key, details) or self._step1(request, form)
         if action != "create":
             context = {**self._review_context(form), "confirm_refusal": confirm_refusal(request.user)}
             return render(request, self.review_template, context)
@@ -151,6 +154,20 @@ class CustomerCreateView(PermissionRequiredMixin, View):
             return self._step1(request, form)
         messages.success(request, _("Customer %(name)s was created.") % {"name": customer.company_name})
         return redirect(customer)
+
+    def _submitted(self, request, form, key, details):
+        """After this form's key created a customer (a second click, Back and resubmit, a second
+        tab): that customer, or step 1 saying the key was used for another one (R15)."""
+        existing = customer_from_submission(user=request.user, idempotency_key=key)
+        if existing is None:
+            return None
+        try:
+            return redirect(submitted_customer(existing, details))
+        except ValidationError as exc:
+            form.errors.clear()
+            add_service_errors(form, exc)
+            renew_submission_key(form, exc)
+            return self._step1(request, form)
 
     def _check(self, form, actor) -> bool:
         """Run the services' rules now so that errors show on step 1, not only at the end."""

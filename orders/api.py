@@ -211,7 +211,7 @@ class CustomerOrdersView(ApiView):
             )
         ],
         responses=common_responses(
-            {201: OpenApiResponse(OrderSerializer, description="The placed order.")}, 400, 404, 415
+            {201: OpenApiResponse(OrderSerializer, description="The placed order.")}, 400, 404, 409, 415
         ),
     )
     def post(self, request, tenant_id):

@@ -361,8 +361,8 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         404: "Unknown customer or another partner's customer (R12).",
         405: "Method not allowed.",
         406: "Only application/json is served.",
-        409: "A partner confirmed agreement already exists for the customer (600061), or the "
-        "MS-RequestId was already used with another body (1010).",
+        409: "The same acceptor as the current confirmation (600061, agreements only), or an "
+        "MS-RequestId already used with another body (1010).",
         415: "The body must be application/json.",
     }
     wanted = {401, 403, 405, 406, *statuses}

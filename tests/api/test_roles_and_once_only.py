@@ -210,6 +210,20 @@ def test_r15_a_request_id_reused_with_another_acceptor_or_order_is_409_and_recor
     assert list(Order.objects.get().lines.values_list("quantity", flat=True)) == [3]
 
 
+def test_r15_a_request_id_reused_for_another_customer_is_409_and_creates_nothing(api, admin_agent):
+    client = api(admin_agent)
+    headers = {"MS-RequestId": str(uuid.uuid4())}
+    body = copy.deepcopy(NEW_CUSTOMER_EXAMPLE)
+    assert client.post("/v1/customers", body, headers=headers).status_code == 201
+    other = copy.deepcopy(body)
+    other["companyProfile"]["domain"] = "someoneelse.onmicrosoft.com"
+
+    assert_error(
+        client.post("/v1/customers", other, headers=headers), 409, 1010, "RequestIdReusedWithDifferentBody"
+    )
+    assert Customer.objects.count() == 1
+
+
 # Deny by default: a user with no role reads nothing, HEAD included (R3, R12) -------------
 
 

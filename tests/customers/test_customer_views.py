@@ -303,6 +303,33 @@ def test_r15_f1_create_posted_twice_makes_one_customer_and_one_confirmation(clie
     assert first["Location"] == again["Location"] == next_again["Location"]
 
 
+def test_r15_f1_changed_after_back_and_created_again_says_so_and_creates_it_next_time(client, sales_agent):
+    """Back from the customer to step 1 restores its key; another customer typed there used to
+    land silently on the first one."""
+    signed_in(client, sales_agent)
+    key = str(uuid.uuid4())
+    first = post_new(client, {**STEP1, "idempotency_key": key}, action="create")
+    changed = {**STEP1, "company_name": "Tailspin Toys", "domain": "tailspin", "idempotency_key": key}
+
+    for action in ("next", "create"):
+        refused = post_new(client, changed, action=action)
+        assert refused.status_code == 200, action
+        assert refused.context["form"].non_field_errors() == [
+            "This form or request was first submitted with other details, which were recorded then. "
+            "Nothing new was recorded; to record these details, submit them again."
+        ]
+        assert 'value="Tailspin Toys"' in refused.content.decode()
+    fresh = refused.context["form"]["idempotency_key"].value()
+    assert fresh != key and Customer.objects.count() == 1
+
+    created = post_new(client, {**changed, "idempotency_key": fresh}, action="create")
+    assert created.status_code == 302 and created["Location"] != first["Location"]
+    assert sorted(Customer.objects.values_list("company_name", flat=True)) == [
+        "Tailspin Toys",
+        "Wingtip Toys",
+    ]
+
+
 def test_r15_a_second_tab_with_the_same_domain_creates_nothing_more(client, sales_agent):
     signed_in(client, sales_agent)
     post_new(client, {**STEP1, "idempotency_key": str(uuid.uuid4())}, action="create")
