@@ -24,6 +24,7 @@ from django_countries.filters import CountryFilter
 from agreements.models import Confirmation
 from customers.forms import CountrySelect
 from customers.models import AgreementStatus, Channel, Customer, PartnerCustomerCount
+from customers.selectors import tenant_id_range
 from customers.services import EDITABLE_FIELDS, customer_update
 from customers.validators import phone_normalize
 from portal.admin import HistoryAdmin, ReadOnlyInline
@@ -243,8 +244,15 @@ class CustomerAdmin(HistoryAdmin):
         try:
             tenant_id = uuid.UUID(search_term.strip())
         except ValueError:
-            return super().get_search_results(request, queryset, search_term)
-        return queryset.filter(tenant_id=tenant_id), False
+            pass
+        else:
+            return queryset.filter(tenant_id=tenant_id), False
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        # A tenant id's beginning, as the partners' list finds it (customers.selectors).
+        tenant_ids = tenant_id_range(search_term)
+        if tenant_ids is not None:
+            results |= queryset.filter(tenant_id__range=tenant_ids)
+        return results, may_have_duplicates
 
     def has_add_permission(self, request):
         # Customers are created by partner users (F1, API), never by staff (PRODUCT §3).

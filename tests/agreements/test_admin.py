@@ -93,6 +93,9 @@ def test_f4_customer_admin_searches_by_tenant_id_and_filters_by_status(client, s
     url = reverse("admin:customers_customer_changelist")
     found = client.get(url, {"q": str(required.tenant_id)}).context["cl"].result_list
     assert list(found) == [required]
+    # Its beginning too, as the partners' list finds it.
+    found = client.get(url, {"q": str(required.tenant_id)[:13]}).context["cl"].result_list
+    assert list(found) == [required]
     assert list(client.get(url, {"q": "Confirmed"}).context["cl"].result_list) == [confirmed]
     assert list(client.get(url, {"agreement_status": "confirmed"}).context["cl"].result_list) == [confirmed]
     assert client.get(reverse("admin:customers_customer_add")).status_code == 403
