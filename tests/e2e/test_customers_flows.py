@@ -173,3 +173,30 @@ def test_r16_f1_in_simplified_chinese(page, live_server, sign_in, partner):
     page.get_by_role("button", name="创建客户").click()
     expect(page.get_by_role("heading", name="第四咖啡")).to_be_visible()
     expect(page.get_by_test_id("current-confirmation")).to_contain_text("Wanda O'Tip")
+
+
+def test_f4_an_edit_meets_a_colleagues_change_made_meanwhile_and_keeps_both(
+    page, live_server, sign_in, partner
+):
+    from customers.services import customer_update
+    from portal.audit import Actor
+
+    customer = CustomerFactory(partner=partner, company_name="Tailspin Toys", country="US", city="Seattle")
+    colleague = UserFactory(username="sales.agent", partner=partner, role=roles.SALES_AGENT)
+    sign_in(page, UserFactory(username="admin.agent", partner=partner, role=roles.ADMIN_AGENT))
+    page.goto(f"{live_server.url}{customer.get_absolute_url()}")
+    page.get_by_role("link", name="Edit").click()
+    # Meanwhile a colleague moves the customer to Redmond and adds a second address line.
+    customer_update(
+        actor=Actor(user=colleague), customer=customer, channel="web", city="Redmond", address_line2="Suite 5"
+    )
+    page.get_by_label("City").fill("Bellevue")
+    page.get_by_role("button", name="Save").click()
+
+    expect(page.get_by_role("link", name="City: Someone changed this to “Redmond”")).to_be_visible()
+    expect(page.get_by_label("City")).to_have_value("Bellevue")
+    expect(page.get_by_label("Address line 2 (optional)")).to_have_value("Suite 5")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("The customer's details were saved.")).to_be_visible()
+    customer.refresh_from_db()
+    assert (customer.city, customer.address_line2) == ("Bellevue", "Suite 5")
