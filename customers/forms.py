@@ -152,17 +152,13 @@ class CustomerDetailsForm(PortalForm):
 
 class CustomerEditForm(CustomerDetailsForm):
     """The edit form: it posts back, beside each field, the value it was drawn with (Django's
-    hidden initial), so that only what the agent changed is saved and a field someone else
-    changed meanwhile is not overwritten unseen."""
+    hidden initial, which crispy's field templates render), so that only what the agent changed
+    is saved and a field someone else changed meanwhile is not overwritten unseen."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.show_hidden_initial = True
-
-    def hidden_initials(self) -> str:
-        """The hidden inputs of the values shown (crispy's field templates leave them out)."""
-        return mark_safe("".join(str(self[name].as_hidden(only_initial=True)) for name in self.fields))
 
     def _shown_posted(self) -> bool:
         return all(self[name].html_initial_name in self.data for name in self.fields)

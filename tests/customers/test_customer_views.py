@@ -532,6 +532,8 @@ def _as_a_browser_posts(customer, **typed):
 
 
 def test_f4_edit_form_posts_back_the_values_it_showed(client, admin_agent, partner):
+    from customers.forms import CustomerEditForm
+
     customer = CustomerFactory(partner=partner, country="US", city="Seattle", contact_phone="+14255550100")
     page = signed_in(client, admin_agent).get(
         reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
@@ -539,6 +541,8 @@ def test_f4_edit_form_posts_back_the_values_it_showed(client, admin_agent, partn
     content = page.content.decode()
     for name, value in (("city", "Seattle"), ("country", "US"), ("contact_phone", "+14255550100")):
         assert f'type="hidden" name="initial-{name}" value="{value}"' in content, name
+    for name in CustomerEditForm.base_fields:
+        assert content.count(f'name="initial-{name}"') == 1, name
 
 
 def test_f4_edit_keeps_a_colleagues_change_meanwhile_to_a_field_the_agent_left_alone(
