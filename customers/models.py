@@ -154,6 +154,15 @@ class Customer(models.Model):
         value = getattr(self, name)
         return str(getattr(value, "code", value) or "")
 
+    def detail_display(self, name: str) -> str:
+        """A detail as Account info shows it: a country's name, a phone in international format."""
+        value = getattr(self, name)
+        if name == "country":
+            return str(value.name or "")
+        if name == "contact_phone":
+            return value.as_international if value else ""
+        return str(value or "")
+
     @property
     def agreement_status(self) -> str:
         if self.current_confirmation_id:

@@ -218,7 +218,7 @@ def customer_update(
                 "Save again to replace it with what you entered."
             ),
             code="changed_meanwhile",
-            params={"current": before.detail_text(name) or "—"},
+            params={"current": before.detail_display(name) or "—"},
         )
         for name in changes
         if seen is not None
@@ -228,6 +228,8 @@ def customer_update(
     }
     if conflicts:
         raise ValidationError(conflicts)
+    if all(customer.detail_text(name) == before.detail_text(name) for name in changes):
+        return customer  # the same values written another way ("(425) 555-0100"): nothing to record (R13)
     customer.updated_by = user
     customer.updated_channel = channel
     customer._history_user = user

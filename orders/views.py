@@ -27,7 +27,7 @@ from orders.services import (
     subscription_set_quantity,
 )
 from portal.audit import actor_from_request
-from portal.forms import add_service_errors, renew_submission_key
+from portal.forms import add_service_errors, fields_refused_with, renew_submission_key
 from portal.pagination import page_of
 
 CONFIRMATION_PREFIX = "agreement"
@@ -204,8 +204,7 @@ def subscription_quantity(request, tenant_id, subscription_id):
                 blocked_message = str(exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
-                refusals = getattr(exc, "error_dict", {}).get("quantity", [])
-                if any(refusal.code == "changed_meanwhile" for refusal in refusals):
+                if fields_refused_with(exc, "changed_meanwhile"):
                     # Shown the new count, and seen it now: saving again applies the agent's count.
                     subscription.refresh_from_db()
                     form.data = form.data.copy()

@@ -43,10 +43,17 @@ def add_service_errors(
             form.add_error(name, new)
 
 
+def fields_refused_with(exc: ValidationError, code: str) -> set[str]:
+    """The fields a service's ValidationError refuses with this code (NON_FIELD_ERRORS for the form)."""
+    if hasattr(exc, "error_dict"):
+        return {field for field, errors in exc.error_dict.items() if any(e.code == code for e in errors)}
+    return {NON_FIELD_ERRORS} if any(error.code == code for error in exc.error_list) else set()
+
+
 def renew_submission_key(form: forms.Form, exc: ValidationError) -> None:
     """After SubmissionReused (R15): the form, shown again as typed, gets a key of its own, so
     that submitting it again records what it holds now."""
-    if any(error.code == SUBMISSION_REUSED for error in getattr(exc, "error_list", [])):
+    if fields_refused_with(exc, SUBMISSION_REUSED):
         form.data = form.data.copy()
         form.data[form.add_prefix("idempotency_key")] = str(uuid.uuid4())
 

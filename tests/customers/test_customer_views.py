@@ -594,12 +594,55 @@ def test_f4_edit_of_a_field_changed_meanwhile_shows_theirs_keeps_the_agents_and_
     assert (customer.city, customer.address_line2) == ("Bellevue", "Suite 5")
 
 
+def test_f4_a_refusal_that_follows_from_a_colleagues_change_shows_that_change(
+    client, admin_agent, partner, actor, sales_agent
+):
+    """The agent types a US phone while a colleague moves the customer to the UK: the refusal names
+    the UK, so the form must show the UK too, or no save could ever succeed."""
+    customer = CustomerFactory(partner=partner, country="US", contact_phone="")
+    opened = _as_a_browser_posts(customer, contact_phone="(425) 555-0100")
+    customer_update(actor=actor(sales_agent), customer=customer, channel=Channel.WEB, country="GB")
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+
+    refused = signed_in(client, admin_agent).post(url, opened)
+
+    assert refused.status_code == 200
+    assert "United Kingdom" in refused.context["form"].errors["contact_phone"][0]
+    form = refused.context["form"]
+    assert (form["country"].value(), form["contact_phone"].value()) == ("GB", "(425) 555-0100")
+    again = client.post(url, {**form.data.dict(), "contact_phone": "020 7946 0958"})
+    assert again.status_code == 302
+    customer.refresh_from_db()
+    assert (customer.country.code, str(customer.contact_phone)) == ("GB", "+442079460958")
+
+
+def test_f4_a_conflict_names_the_stored_value_as_account_info_shows_it(
+    client, admin_agent, partner, actor, sales_agent
+):
+    customer = CustomerFactory(partner=partner, country="US", contact_phone="")
+    opened = _as_a_browser_posts(customer, contact_phone="(425) 555-0100")
+    customer_update(
+        actor=actor(sales_agent), customer=customer, channel=Channel.WEB, contact_phone="4255550199"
+    )
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+
+    refused = signed_in(client, admin_agent).post(url, opened)
+
+    assert (
+        refused.context["form"]
+        .errors["contact_phone"][0]
+        .startswith("Someone changed this to “+1 425-555-0199”")
+    )
+
+
 def test_r13_saving_the_edit_form_unchanged_writes_nothing(client, admin_agent, partner):
-    customer = CustomerFactory(partner=partner, country="US")
+    customer = CustomerFactory(partner=partner, country="US", contact_phone="+14255550100")
     history = customer.history.count()
     url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
     response = signed_in(client, admin_agent).post(url, _as_a_browser_posts(customer), follow=True)
     assert [str(message) for message in response.context["messages"]] == ["Nothing was changed."]
+    # The same number typed another way is no change either.
+    assert client.post(url, _as_a_browser_posts(customer, contact_phone="(425) 555-0100")).status_code == 302
     assert customer.history.count() == history
 
 
