@@ -61,11 +61,14 @@ class AppendOnlyQuerySet(models.QuerySet):
     def delete(self):
         raise ConfirmationImmutable()
 
-    def bulk_create(self, objs, *args, update_conflicts=False, **kwargs):
-        # An upsert overwrites the stored row it meets.
+    def bulk_create(
+        self, objs, batch_size=None, ignore_conflicts=False, update_conflicts=False, *args, **kwargs
+    ):
+        # An upsert overwrites the stored row it meets. Django's own signature, so that the flag
+        # cannot slip past by position.
         if update_conflicts:
             raise ConfirmationImmutable()
-        return super().bulk_create(objs, *args, **kwargs)
+        return super().bulk_create(objs, batch_size, ignore_conflicts, False, *args, **kwargs)
 
 
 class ConfirmationImmutable(Exception):

@@ -70,6 +70,8 @@ def test_r5_no_model_path_overwrites_or_deletes_a_stored_confirmation(confirmati
         Confirmation.objects.bulk_create(
             [upsert], update_conflicts=True, unique_fields=["id"], update_fields=["first_name"]
         )
+    with pytest.raises(ConfirmationImmutable):  # the flag given by position
+        Confirmation.objects.bulk_create([upsert], None, False, True, ["first_name"], ["id"])
     # Django's own manager for internal reads and cascades.
     with pytest.raises(ConfirmationImmutable):
         Confirmation._base_manager.filter(pk=confirmation.pk).update(first_name="Mallory")
