@@ -126,4 +126,11 @@ class LicenseCountForm(PortalForm):
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     # The count the page showed: a change made meanwhile by someone else is not overwritten unseen.
-    seen_quantity = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    seen_quantity = forms.Field(required=False, widget=forms.HiddenInput)
+
+    def clean_seen_quantity(self) -> int | None:
+        # Not the agent's input: an unreadable one (a tampered page) only loses the check (R14).
+        try:
+            return int(self.cleaned_data["seen_quantity"])
+        except (TypeError, ValueError):
+            return None

@@ -598,6 +598,17 @@ def test_f5_a_count_changed_meanwhile_is_shown_with_the_agents_entry_and_a_secon
     assert subscription.quantity == 15
 
 
+@pytest.mark.parametrize("seen", ["abc", "1.5", "1e3", "\x00", ""])
+def test_r14_f5_an_unreadable_shown_count_does_not_stop_the_save(signed_in, customer, license_offer, seen):
+    subscription = SubscriptionFactory(
+        order__customer=customer, customer=customer, offer=license_offer, quantity=10
+    )
+    response = signed_in.post(_quantity_url(subscription), {"quantity": "7", "seen_quantity": seen})
+    assert response.status_code == 302
+    subscription.refresh_from_db()
+    assert subscription.quantity == 7
+
+
 def test_f5_saving_the_same_license_count_says_nothing_changed(signed_in, customer, license_offer):
     subscription = SubscriptionFactory(
         order__customer=customer, customer=customer, offer=license_offer, quantity=15
