@@ -288,4 +288,7 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="WARNING")},
+    # Django's own handlers wrote each record again, unformatted, when DEBUG is on; its records
+    # reach the console above through the root, at the root's level.
+    "loggers": {"django": {"handlers": [], "level": "NOTSET", "propagate": True}},
 }

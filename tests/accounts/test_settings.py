@@ -84,19 +84,14 @@ def test_env_example_names_every_setting_the_portal_reads():
     assert read - documented == set()
 
 
-def test_a_logged_error_says_when_how_bad_where_and_which_worker(settings):
+def test_a_logged_error_says_when_how_bad_where_and_which_worker(portal_log):
     """Several app servers log to one place; a bare message cannot be traced to a request."""
     import logging
-    import logging.config
 
-    logging.config.dictConfig(settings.LOGGING)
-    [handler] = logging.getLogger().handlers
-    record = logging.LogRecord(
-        "django.request", logging.ERROR, __file__, 1, "Internal Server Error: %s", ("/x",), None
-    )
-    line = handler.format(record)
+    logging.getLogger("django.request").error("Internal Server Error: %s", "/x")
     assert re.fullmatch(
-        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR django\.request \[\d+\] Internal Server Error: /x", line
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} ERROR django\.request \[\d+\] Internal Server Error: /x\n",
+        portal_log.getvalue(),
     )
 
 
@@ -111,19 +106,35 @@ def test_a_rotated_secret_key_still_accepts_what_the_old_one_signed():
     assert _manage("shell", "-c", check, env={**PRODUCTION_ENV, "DJANGO_SECRET_KEY": new}).returncode != 0
 
 
-def test_a_refused_request_is_one_log_line_and_a_server_error_keeps_its_traceback(settings, rf):
-    """A 403 or 404 is the client's doing; its traceback buried the real errors in the log."""
+@pytest.fixture
+def portal_log(settings):
+    """The portal's logging as Django configures it at start-up, written to a string; restored after."""
     import io
     import logging
-    import logging.config
 
+    from django.utils.log import configure_logging
+
+    stream = io.StringIO()
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    handlers = {h for name in ("", "django", "django.request") for h in logging.getLogger(name).handlers}
+    streams = {handler: handler.setStream(stream) for handler in handlers if hasattr(handler, "setStream")}
+    yield stream
+    for handler, original in streams.items():
+        handler.setStream(original)
+    configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+
+
+@pytest.mark.parametrize("debug", [False, True])
+def test_a_refused_request_is_one_log_line_and_a_server_error_keeps_its_traceback(
+    settings, rf, debug, portal_log
+):
+    """A 403 or 404 is the client's doing; its traceback buried the real errors in the log. With
+    DEBUG on, Django's own console handler printed every record a second time, unformatted."""
     from django.core.exceptions import PermissionDenied
     from django.http import HttpResponse
     from django.utils.log import log_response
 
-    logging.config.dictConfig(settings.LOGGING)
-    [handler] = logging.getLogger().handlers
-    handler.setStream(stream := io.StringIO())
+    settings.DEBUG = debug
     for status, exception in ((403, PermissionDenied("no")), (500, RuntimeError("boom"))):
         try:
             raise exception
@@ -136,7 +147,8 @@ def test_a_refused_request_is_one_log_line_and_a_server_error_keeps_its_tracebac
                 request=rf.get("/x"),
                 exception=exc,
             )
-    forbidden, error = stream.getvalue().split("\n", 1)
+    forbidden, error = portal_log.getvalue().split("\n", 1)
     assert forbidden.endswith(f"WARNING django.request [{os.getpid()}] Status 403: /x")
     assert "Traceback" in error and "RuntimeError: boom" in error
-    assert "PermissionDenied" not in stream.getvalue()
+    assert "PermissionDenied" not in portal_log.getvalue()
+    assert portal_log.getvalue().count("Status 500: /x") == 1
