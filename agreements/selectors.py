@@ -61,3 +61,10 @@ def confirmation_recent(*, user, limit: int = 5) -> list[Confirmation]:
         .select_related("customer", "recorded_by", "template")
         .order_by("-recorded_at", "-id")[:limit]
     )
+
+
+def confirmation_from_submission(*, customer, idempotency_key) -> Confirmation | None:
+    """The confirmation an earlier post of the same form recorded for this customer (R15), if any."""
+    if idempotency_key is None:
+        return None
+    return Confirmation.objects.filter(customer=customer, idempotency_key=idempotency_key).first()

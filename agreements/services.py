@@ -156,8 +156,9 @@ def _as_date(value) -> datetime.date | None:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def _same_submission(stored: Confirmation, acceptor: Acceptor, country) -> bool:
-    """Whether `acceptor` is what `stored` recorded: R6's four fields and the acceptance date."""
+def confirmation_matches(stored: Confirmation, acceptor: Acceptor, country) -> bool:
+    """Whether `acceptor` is what `stored` recorded: R6's four fields and the acceptance date
+    (R15: the same submission again)."""
     try:
         phone = phone_normalize(raw=acceptor.phone_number, country=country, field="phone_number")
     except ValidationError:
@@ -260,7 +261,10 @@ def confirmation_record(
     if idempotency_key is not None:
         existing = Confirmation.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
         if existing is not None:
-            if _same_submission(existing, acceptor, customer.country):
+            same_agreement = existing.template_id == (template or template_latest_mca()).pk and (
+                agreement_type in (None, existing.agreement_type)
+            )
+            if same_agreement and confirmation_matches(existing, acceptor, customer.country):
                 return existing
             raise SubmissionReused()
 
@@ -326,6 +330,7 @@ __all__ = [
     "ResellerCannotConfirm",
     "agreements_available",
     "confirm_refusal",
+    "confirmation_matches",
     "confirmation_record",
     "ensure_may_confirm",
 ]

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ConfirmationChannel
-from agreements.services import Acceptor, confirmation_record
+from agreements.services import Acceptor, confirmation_matches, confirmation_record
 from customers.models import Channel, Customer
 from customers.selectors import customer_from_submission
 from customers.validators import domain_normalize, phone_normalize, refuse_nul
@@ -117,7 +117,7 @@ def customer_create(
     _ensure_may_create(user)
     existing = customer_from_submission(user=user, idempotency_key=idempotency_key)
     if existing is not None:
-        return submitted_customer(existing, details)
+        return submitted_customer(existing, details, acceptor)
 
     try:
         customer = _new_customer(user=user, channel=channel, idempotency_key=idempotency_key, details=details)
@@ -126,7 +126,7 @@ def customer_create(
         # answer with what it created, not with "already exists" (R15).
         existing = customer_from_submission(user=user, idempotency_key=idempotency_key)
         if existing is not None:
-            return submitted_customer(existing, details)
+            return submitted_customer(existing, details, acceptor)
         raise
     customer._history_user = user  # R13: scripts and imports have no request for the history middleware
     try:
@@ -136,7 +136,7 @@ def customer_create(
         # Lost a race with the same submission or the same domain.
         existing = customer_from_submission(user=user, idempotency_key=idempotency_key)
         if existing is not None:
-            return submitted_customer(existing, details)
+            return submitted_customer(existing, details, acceptor)
         raise ValidationError(
             {"domain": ValidationError(_("Customer with this domain already exists."), code="unique")}
         ) from None
@@ -152,12 +152,21 @@ def customer_create(
     return customer
 
 
-def submitted_customer(existing: Customer, details: dict) -> Customer:
-    """The customer an earlier submission with this key created, when these details ask for it
-    (its domain and company name); SubmissionReused when they ask for another (R15)."""
-    same = domain_normalize(details.get("domain")) == existing.domain and (
-        (details.get("company_name") or "").strip() == existing.company_name
+def submitted_customer(existing: Customer, details: dict, acceptor: Acceptor | None = None) -> Customer:
+    """The customer an earlier submission with this key created, when these details and acceptor
+    are what it recorded (written any way that stores the same); SubmissionReused otherwise (R15)."""
+    cleaned = _clean_details(details)
+    candidate = Customer(**{name: getattr(existing, name) for name in CUSTOMER_FIELDS})
+    for name, value in cleaned.items():
+        setattr(candidate, name, value)
+    unreadable: dict = {}
+    _apply_phone(candidate, unreadable)
+    same = not unreadable and all(
+        candidate.detail_text(name) == existing.detail_text(name) for name in cleaned
     )
+    if same and acceptor is not None:
+        recorded = existing.confirmations.filter(idempotency_key=existing.idempotency_key).first()
+        same = recorded is not None and confirmation_matches(recorded, acceptor, existing.country)
     if not same:
         raise SubmissionReused()
     return existing

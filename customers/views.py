@@ -127,8 +127,9 @@ class CustomerCreateView(PermissionRequiredMixin, View):
             self._check_cleaned_fields(form, actor_from_request(request))
             return self._step1(request, form)
         key = form.cleaned_data.get("idempotency_key")
-        details = form.details()  # as typed: the rules' errors below take refused fields out of the form
-        submitted = self._submitted(request, form, key, details)
+        # As typed: the rules' errors below take the fields they refuse out of the form.
+        submitted_as = form.details(), form.acceptor()
+        submitted = self._submitted(request, form, key, submitted_as)
         if submitted is not None:
             return submitted
         if action == "edit":
@@ -137,7 +138,7 @@ class CustomerCreateView(PermissionRequiredMixin, View):
         if not self._check(form, actor):
             # The same submission, a moment ahead, may have just created the customer and so
             # taken its domain (R15): show that customer, not "already exists".
-            return self._submitted(request, form, key, details) or self._step1(request, form)
+            return self._submitted(request, form, key, submitted_as) or self._step1(request, form)
         if action != "create":
             context = {**self._review_context(form), "confirm_refusal": confirm_refusal(request.user)}
             return render(request, self.review_template, context)
@@ -155,14 +156,15 @@ class CustomerCreateView(PermissionRequiredMixin, View):
         messages.success(request, _("Customer %(name)s was created.") % {"name": customer.company_name})
         return redirect(customer)
 
-    def _submitted(self, request, form, key, details):
+    def _submitted(self, request, form, key, submitted_as):
         """After this form's key created a customer (a second click, Back and resubmit, a second
         tab): that customer, or step 1 saying the key was used for another one (R15)."""
         existing = customer_from_submission(user=request.user, idempotency_key=key)
         if existing is None:
             return None
         try:
-            return redirect(submitted_customer(existing, details))
+            details, acceptor = submitted_as
+            return redirect(submitted_customer(existing, details, acceptor))
         except ValidationError as exc:
             form.errors.clear()
             add_service_errors(form, exc)

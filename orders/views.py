@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.forms import ConfirmationForm
 from agreements.models import ConfirmationChannel
-from agreements.services import confirm_refusal
+from agreements.selectors import confirmation_from_submission
+from agreements.services import confirm_refusal, confirmation_matches
 from agreements.views import confirmation_record_from_form
 from customers.models import Channel, Customer
 from customers.selectors import customer_get
@@ -70,6 +71,24 @@ def _add_line_errors(order_form: OrderForm, exc: ValidationError, fields: list[s
     add_service_errors(order_form, exc, field_map={f"line_{i}": name for i, name in enumerate(fields)})
 
 
+def _say_if_not_recorded(request, customer, form: ConfirmationForm) -> None:
+    """The prompt is gone once the customer is Confirmed; if this form's key recorded another
+    acceptor than the one posted now, say that this one was not recorded (R15)."""
+    if not form.is_valid():
+        return
+    recorded = confirmation_from_submission(
+        customer=customer, idempotency_key=form.cleaned_data["idempotency_key"]
+    )
+    if recorded is not None and not confirmation_matches(recorded, form.acceptor(), customer.country):
+        messages.warning(
+            request,
+            _(
+                "This form was first submitted with another acceptor, who was recorded then; what you "
+                "entered now was not. To record another acceptor, use Update on Account info."
+            ),
+        )
+
+
 @require_http_methods(["GET", "POST"])
 @permission_required("orders.add_order", raise_exception=True)
 def order_new(request, tenant_id):
@@ -91,9 +110,11 @@ def order_new(request, tenant_id):
         # Nothing the agent chose is lost, whatever happens next (F3).
         request.session[draft_key] = order_form.draft()
         if action == "confirm":
-            if not agreement_gate_blocks(customer):
-                return redirect("orders:new", tenant_id=customer.tenant_id)
             confirmation_form = ConfirmationForm(request.POST, prefix=CONFIRMATION_PREFIX)
+            if not agreement_gate_blocks(customer):
+                # Confirmed meanwhile, maybe by this very form (Back, another acceptor, Save again).
+                _say_if_not_recorded(request, customer, confirmation_form)
+                return redirect("orders:new", tenant_id=customer.tenant_id)
             confirmation = confirmation_record_from_form(
                 request, customer=customer, form=confirmation_form, channel=ConfirmationChannel.ORDER_PROMPT
             )

@@ -210,17 +210,43 @@ def test_r15_a_request_id_reused_with_another_acceptor_or_order_is_409_and_recor
     assert list(Order.objects.get().lines.values_list("quantity", flat=True)) == [3]
 
 
+def test_r15_a_request_id_reused_for_another_agreement_template_is_409(api, admin_agent, partner):
+    from agreements.models import AgreementTemplate, AgreementType
+
+    newer = AgreementTemplate.objects.create(
+        template_id=uuid.uuid4(),
+        agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+        agreement_link="https://aka.ms/customeragreement",
+        version_rank=1,
+        published_on="2020-01-01",
+    )
+    customer = CustomerFactory(partner=partner)
+    client = api(admin_agent)
+    url = f"/v1/customers/{customer.tenant_id}/agreements"
+    headers = {"MS-RequestId": str(uuid.uuid4())}
+    assert client.post(url, BODY, headers=headers).status_code == 201
+    other = {**BODY, "templateId": str(newer.template_id)}
+    assert_error(client.post(url, other, headers=headers), 409, 1010, "RequestIdReusedWithDifferentBody")
+    assert client.post(url, BODY, headers=headers).status_code == 201  # the retry itself
+
+
 def test_r15_a_request_id_reused_for_another_customer_is_409_and_creates_nothing(api, admin_agent):
     client = api(admin_agent)
     headers = {"MS-RequestId": str(uuid.uuid4())}
     body = copy.deepcopy(NEW_CUSTOMER_EXAMPLE)
     assert client.post("/v1/customers", body, headers=headers).status_code == 201
-    other = copy.deepcopy(body)
-    other["companyProfile"]["domain"] = "someoneelse.onmicrosoft.com"
+    other_domain, other_city = copy.deepcopy(body), copy.deepcopy(body)
+    other_domain["companyProfile"]["domain"] = "someoneelse.onmicrosoft.com"
+    other_city["billingProfile"]["defaultAddress"]["city"] = "Elsewhere"
 
-    assert_error(
-        client.post("/v1/customers", other, headers=headers), 409, 1010, "RequestIdReusedWithDifferentBody"
-    )
+    for other in (other_domain, other_city):
+        assert_error(
+            client.post("/v1/customers", other, headers=headers),
+            409,
+            1010,
+            "RequestIdReusedWithDifferentBody",
+        )
+    assert client.post("/v1/customers", body, headers=headers).status_code == 201  # the retry itself
     assert Customer.objects.count() == 1
 
 

@@ -330,6 +330,35 @@ def test_r15_f1_changed_after_back_and_created_again_says_so_and_creates_it_next
     ]
 
 
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"city": "Redmond"},
+        {**SOMEONE_ELSE},
+        {"date_agreed": "2024-11-21"},
+        {"contact_phone": "(425) 555-0199"},
+    ],
+    ids=["city", "acceptor", "date", "phone"],
+)
+def test_r15_f1_any_detail_changed_under_a_used_key_is_not_dropped_silently(client, sales_agent, change):
+    signed_in(client, sales_agent)
+    key = str(uuid.uuid4())
+    post_new(client, {**STEP1, "idempotency_key": key}, action="create")
+    refused = post_new(client, {**STEP1, **change, "idempotency_key": key}, action="create")
+    assert refused.status_code == 200
+    assert (
+        refused.context["form"].non_field_errors()[0].startswith("This form or request was first submitted")
+    )
+    # Written another way, the same: the customer it made.
+    same = {
+        **STEP1,
+        "company_name": " Wingtip Toys ",
+        "contact_phone": "425-555-0100",
+        "idempotency_key": key,
+    }
+    assert post_new(client, same, action="create").status_code == 302
+
+
 def test_r15_a_second_tab_with_the_same_domain_creates_nothing_more(client, sales_agent):
     signed_in(client, sales_agent)
     post_new(client, {**STEP1, "idempotency_key": str(uuid.uuid4())}, action="create")

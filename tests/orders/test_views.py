@@ -2,6 +2,7 @@
 
 import datetime
 import re
+import uuid
 
 import pytest
 from django.db import connection
@@ -203,6 +204,32 @@ def test_r15_an_order_changed_after_back_and_placed_again_is_refused_then_placed
     assert sorted(
         line.quantity for order in Order.objects.filter(customer=customer) for line in order.lines.all()
     ) == [3, 7]
+
+
+def test_r15_f3_prompt_saved_again_with_another_acceptor_after_back_says_it_was_not_recorded(
+    signed_in, required_customer, license_offer
+):
+    key = str(uuid.uuid4())
+    data = {f"quantity__{license_offer.id}": "3", "action": "confirm", "agreement-idempotency_key": key}
+    assert signed_in.post(_new_url(required_customer), {**data, **_confirmation_data()}).status_code == 302
+
+    # Back to the prompt (its key restored), another acceptor, Save and continue.
+    again = signed_in.post(
+        _new_url(required_customer),
+        {**data, **_confirmation_data(**{"agreement-first_name": "Bob"})},
+        follow=True,
+    )
+
+    assert [str(m) for m in again.context["messages"]][-1] == (
+        "This form was first submitted with another acceptor, who was recorded then; what you entered now "
+        "was not. To record another acceptor, use Update on Account info."
+    )
+    assert list(
+        Confirmation.objects.filter(customer=required_customer).values_list("first_name", flat=True)
+    ) == ["Ada"]
+    # The same acceptor again (a double-click) is no news.
+    twice = signed_in.post(_new_url(required_customer), {**data, **_confirmation_data()}, follow=True)
+    assert not [m for m in twice.context["messages"] if "not recorded" in str(m) or "was not" in str(m)]
 
 
 def test_r4_reseller_agent_sees_why_and_cannot_place_the_order(client, reseller_agent, license_offer):
