@@ -80,6 +80,29 @@ def test_r5_no_model_path_overwrites_or_deletes_a_stored_confirmation(confirmati
     assert snapshot(confirmation) == before
 
 
+@pytest.mark.postgresql
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE agreements_confirmation SET first_name = 'Mallory' WHERE id = %s",
+        "DELETE FROM agreements_confirmation WHERE id = %s",
+    ],
+    ids=["update", "delete"],
+)
+def test_r5_postgresql_itself_refuses_to_change_or_delete_a_confirmation(confirmation, statement):
+    """What bypasses Django (raw SQL, a console) meets the database's own refusal."""
+    from django.db import DatabaseError, connection, transaction
+
+    before = snapshot(confirmation)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement, [confirmation.pk])
+    assert snapshot(confirmation) == before
+
+
 def test_r5_deleting_the_customer_cannot_take_its_confirmations_along(confirmed):
     with pytest.raises((ProtectedError, ConfirmationImmutable)):
         Customer.objects.filter(pk=confirmed.pk).delete()
