@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import AgreementTemplate, Confirmation, ConfirmationChannel
-from agreements.selectors import template_latest_mca
+from agreements.selectors import confirmation_from_submission, template_latest_mca
 from customers.locks import customer_lock_for_update
 from customers.models import Customer
 from customers.validators import phone_normalize, refuse_nul
@@ -156,9 +156,8 @@ def _as_date(value) -> datetime.date | None:
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
-def confirmation_matches(stored: Confirmation, acceptor: Acceptor, country) -> bool:
-    """Whether `acceptor` is what `stored` recorded: R6's four fields and the acceptance date
-    (R15: the same submission again)."""
+def _acceptor_matches(stored: Confirmation, acceptor: Acceptor, country) -> bool:
+    """Whether `acceptor` is what `stored` recorded: R6's four fields and the acceptance date."""
     try:
         phone = phone_normalize(raw=acceptor.phone_number, country=country, field="phone_number")
     except ValidationError:
@@ -171,6 +170,32 @@ def confirmation_matches(stored: Confirmation, acceptor: Acceptor, country) -> b
         phone_number=phone,
     )
     return _same_acceptor(stored, candidate) and stored.date_agreed == _as_date(acceptor.date_agreed)
+
+
+def confirmation_submitted(
+    *,
+    customer: Customer,
+    idempotency_key: uuid.UUID | None,
+    acceptor: Acceptor | None,
+    template: AgreementTemplate | None = None,
+    agreement_type: str | None = None,
+) -> Confirmation | None:
+    """What an earlier submission with this key recorded for the customer, when this one is the
+    same again (a double-click, a retry); None when the key recorded nothing. Other details under
+    the key (a form changed after Back, a reused MS-RequestId) raise SubmissionReused (R15).
+    """
+    existing = confirmation_from_submission(customer=customer, idempotency_key=idempotency_key)
+    if existing is None:
+        return None
+    same = (
+        acceptor is not None
+        and existing.template_id == (template or template_latest_mca()).pk
+        and agreement_type in (None, existing.agreement_type)
+        and _acceptor_matches(existing, acceptor, customer.country)
+    )
+    if not same:
+        raise SubmissionReused()
+    return existing
 
 
 def template_for_confirmation(template: AgreementTemplate | None = None) -> AgreementTemplate:
@@ -258,15 +283,15 @@ def confirmation_record(
     ensure_may_confirm(user)
     # The row lock serialises confirmations with each other and with order_place (R8).
     customer = customer_lock_for_update(customer=customer, user=user)
-    if idempotency_key is not None:
-        existing = Confirmation.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            same_agreement = existing.template_id == (template or template_latest_mca()).pk and (
-                agreement_type in (None, existing.agreement_type)
-            )
-            if same_agreement and confirmation_matches(existing, acceptor, customer.country):
-                return existing
-            raise SubmissionReused()
+    existing = confirmation_submitted(
+        customer=customer,
+        idempotency_key=idempotency_key,
+        acceptor=acceptor,
+        template=template,
+        agreement_type=agreement_type,
+    )
+    if existing is not None:
+        return existing
 
     template = template_for_confirmation(template)
     if agreement_type is not None and agreement_type != template.agreement_type:
@@ -330,7 +355,7 @@ __all__ = [
     "ResellerCannotConfirm",
     "agreements_available",
     "confirm_refusal",
-    "confirmation_matches",
+    "confirmation_submitted",
     "confirmation_record",
     "ensure_may_confirm",
 ]

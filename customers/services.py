@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import ConfirmationChannel
-from agreements.services import Acceptor, confirmation_matches, confirmation_record
+from agreements.services import Acceptor, confirmation_record, confirmation_submitted
 from customers.models import Channel, Customer
 from customers.selectors import customer_from_submission
 from customers.validators import domain_normalize, phone_normalize, refuse_nul
@@ -164,11 +164,15 @@ def submitted_customer(existing: Customer, details: dict, acceptor: Acceptor | N
     same = not unreadable and all(
         candidate.detail_text(name) == existing.detail_text(name) for name in cleaned
     )
-    if same and acceptor is not None:
-        recorded = existing.confirmations.filter(idempotency_key=existing.idempotency_key).first()
-        same = recorded is not None and confirmation_matches(recorded, acceptor, existing.country)
     if not same:
         raise SubmissionReused()
+    # The acceptor the key recorded with it, if any (F1 confirms with the latest template).
+    if acceptor is not None:
+        recorded = confirmation_submitted(
+            customer=existing, idempotency_key=existing.idempotency_key, acceptor=acceptor
+        )
+        if recorded is None:
+            raise SubmissionReused()
     return existing
 
 

@@ -12,8 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements.forms import ConfirmationForm
 from agreements.models import ConfirmationChannel
-from agreements.selectors import confirmation_from_submission
-from agreements.services import confirm_refusal, confirmation_matches
+from agreements.services import confirm_refusal, confirmation_submitted
 from agreements.views import confirmation_record_from_form
 from customers.models import Channel, Customer
 from customers.selectors import customer_get
@@ -29,6 +28,7 @@ from orders.services import (
 )
 from portal.audit import actor_from_request
 from portal.forms import add_service_errors, fields_refused_with, renew_submission_key
+from portal.once import SubmissionReused
 from portal.pagination import page_of
 
 CONFIRMATION_PREFIX = "agreement"
@@ -76,10 +76,11 @@ def _say_if_not_recorded(request, customer, form: ConfirmationForm) -> None:
     acceptor than the one posted now, say that this one was not recorded (R15)."""
     if not form.is_valid():
         return
-    recorded = confirmation_from_submission(
-        customer=customer, idempotency_key=form.cleaned_data["idempotency_key"]
-    )
-    if recorded is not None and not confirmation_matches(recorded, form.acceptor(), customer.country):
+    try:
+        confirmation_submitted(
+            customer=customer, idempotency_key=form.cleaned_data["idempotency_key"], acceptor=form.acceptor()
+        )
+    except SubmissionReused:
         messages.warning(
             request,
             _(
