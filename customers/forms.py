@@ -14,7 +14,7 @@ from django_countries.widgets import LazySelect
 from agreements.forms import AcceptanceDateInput
 from agreements.services import Acceptor
 from customers.models import Customer
-from portal.forms import IdempotencyKeyField, PortalForm
+from portal.forms import IdempotencyKeyField, PortalForm, replace_posted
 
 # The acceptor's fields of F1 and the service fields they stand for.
 ACCEPTOR_FIELDS = {
@@ -178,13 +178,14 @@ class CustomerEditForm(CustomerDetailsForm):
     def show_stored(self, customer: Customer, conflicts) -> None:
         """After a refusal for changes made meanwhile: the fields the agent left alone and the
         conflicting ones' shown values become what is stored now; what the agent typed stays."""
-        self.data = self.data.copy()
+        shown = {}
         for name in self.fields:
             stored = customer.detail_text(name)
             if name not in self.changed_data:
-                self.data[name] = stored
+                shown[self.add_prefix(name)] = stored
             if name not in self.changed_data or name in conflicts:
-                self.data[self[name].html_initial_name] = stored
+                shown[self[name].html_initial_name] = stored
+        replace_posted(self, shown)
 
 
 class NewCustomerForm(CustomerDetailsForm):

@@ -13,7 +13,7 @@ from customers.models import Channel, Customer
 from customers.selectors import customer_from_submission
 from customers.validators import domain_normalize, phone_normalize, refuse_nul
 from portal.audit import Actor
-from portal.once import SubmissionReused
+from portal.once import CHANGED_MEANWHILE, SubmissionReused
 
 # The fields an agent types; everything else is Accord's to set.
 CUSTOMER_FIELDS = (
@@ -230,7 +230,7 @@ def customer_update(
                 "Someone changed this to “%(current)s” after you opened the page. "
                 "Save again to replace it with what you entered."
             ),
-            code="changed_meanwhile",
+            code=CHANGED_MEANWHILE,
             params={"current": before.detail_display(name) or "—"},
         )
         for name in changes

@@ -37,6 +37,7 @@ from customers.services import (
 from customers.validators import domain_normalize, phone_display
 from portal.audit import actor_from_request
 from portal.forms import add_service_errors, fields_refused_with, renew_submission_key
+from portal.once import CHANGED_MEANWHILE
 from portal.pagination import PER_PAGE, page_of, requested_page
 
 URL_PLACEHOLDER = uuid.UUID(int=0)
@@ -334,7 +335,7 @@ class CustomerEditView(PermissionRequiredMixin, View):
                     # What others changed meanwhile, shown: a refusal may depend on it (a phone
                     # for the country a colleague chose), and seen values let the next save apply.
                     stored = customer_get(user=request.user, tenant_id=tenant_id)
-                    form.show_stored(stored, fields_refused_with(exc, "changed_meanwhile"))
+                    form.show_stored(stored, fields_refused_with(exc, CHANGED_MEANWHILE))
             else:
                 messages.success(request, _("The customer's details were saved."))
                 return redirect(customer)

@@ -13,7 +13,7 @@ from customers.locks import customer_lock_for_update
 from customers.models import Channel, Customer
 from orders.models import Offer, Order, OrderLine, Subscription
 from portal.audit import Actor
-from portal.once import SubmissionReused
+from portal.once import CHANGED_MEANWHILE, SubmissionReused
 
 AGREEMENT_REQUIRED_MESSAGE = _(
     "Either a partner confirmation of the customer acceptance of the Microsoft Customer "
@@ -235,7 +235,7 @@ def subscription_set_quantity(
                         "Someone changed this license count to %(current)s after you opened the page. "
                         "Check it and save again."
                     ),
-                    code="changed_meanwhile",
+                    code=CHANGED_MEANWHILE,
                     params={"current": subscription.quantity},
                 )
             }

@@ -27,8 +27,8 @@ from orders.services import (
     subscription_set_quantity,
 )
 from portal.audit import actor_from_request
-from portal.forms import add_service_errors, fields_refused_with, renew_submission_key
-from portal.once import SubmissionReused
+from portal.forms import add_service_errors, fields_refused_with, renew_submission_key, replace_posted
+from portal.once import CHANGED_MEANWHILE, SubmissionReused
 from portal.pagination import page_of
 
 CONFIRMATION_PREFIX = "agreement"
@@ -226,11 +226,10 @@ def subscription_quantity(request, tenant_id, subscription_id):
                 blocked_message = str(exc)
             except ValidationError as exc:
                 add_service_errors(form, exc)
-                if fields_refused_with(exc, "changed_meanwhile"):
+                if fields_refused_with(exc, CHANGED_MEANWHILE):
                     # Shown the new count, and seen it now: saving again applies the agent's count.
                     subscription.refresh_from_db()
-                    form.data = form.data.copy()
-                    form.data["seen_quantity"] = subscription.quantity
+                    replace_posted(form, {"seen_quantity": subscription.quantity})
             except Customer.DoesNotExist:
                 raise Http404 from None
             else:

@@ -50,12 +50,19 @@ def fields_refused_with(exc: ValidationError, code: str) -> set[str]:
     return {NON_FIELD_ERRORS} if any(error.code == code for error in exc.error_list) else set()
 
 
+def replace_posted(form: forms.Form, values: dict[str, object]) -> None:
+    """Show the bound form again with these posted values instead (keys as posted, prefix included);
+    its errors stay as judged."""
+    form.data = form.data.copy()
+    for name, value in values.items():
+        form.data[name] = value
+
+
 def renew_submission_key(form: forms.Form, exc: ValidationError) -> None:
     """After SubmissionReused (R15): the form, shown again as typed, gets a key of its own, so
     that submitting it again records what it holds now."""
     if fields_refused_with(exc, SUBMISSION_REUSED):
-        form.data = form.data.copy()
-        form.data[form.add_prefix("idempotency_key")] = str(uuid.uuid4())
+        replace_posted(form, {form.add_prefix("idempotency_key"): str(uuid.uuid4())})
 
 
 class IdempotencyKeyField(forms.UUIDField):

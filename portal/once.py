@@ -1,9 +1,12 @@
-"""R15, once only: a form's or a request's key names one submission and what it recorded."""
+"""R15, once only: a form's or a request's key names one submission and what it recorded; and
+what an edit meets when someone changed the record since the page was drawn."""
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 SUBMISSION_REUSED = "submission_reused"
+# A field (F4) or license count (F5) someone else changed after the agent's page was drawn.
+CHANGED_MEANWHILE = "changed_meanwhile"
 
 
 class SubmissionReused(ValidationError):
