@@ -1,7 +1,5 @@
 """Customers in the Django admin: staff search, filter and edit details (through customer_update)."""
 
-import uuid
-
 from django import forms
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
@@ -241,15 +239,11 @@ class CustomerAdmin(HistoryAdmin):
         )
 
     def get_search_results(self, request, queryset, search_term):
-        try:
-            tenant_id = uuid.UUID(search_term.strip())
-        except ValueError:
-            pass
-        else:
-            return queryset.filter(tenant_id=tenant_id), False
-        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        # A tenant id's beginning, as the partners' list finds it (customers.selectors).
+        # A tenant id or its beginning, as the partners' list finds it (customers.selectors).
         tenant_ids = tenant_id_range(search_term)
+        if tenant_ids is not None and tenant_ids[0] == tenant_ids[1]:
+            return queryset.filter(tenant_id=tenant_ids[0]), False  # a whole id: one row, no name scan
+        results, may_have_duplicates = super().get_search_results(request, queryset, search_term)
         if tenant_ids is not None:
             results |= queryset.filter(tenant_id__range=tenant_ids)
         return results, may_have_duplicates
