@@ -315,7 +315,7 @@ class CustomerEditView(PermissionRequiredMixin, View):
 
     def post(self, request, tenant_id):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
-        form = CustomerEditForm(data=request.POST, initial=CustomerEditForm.initial_from(customer))
+        form = CustomerEditForm(data=request.POST)
         if form.is_valid():
             changes, seen = form.changes()
             if seen is not None and not changes:
