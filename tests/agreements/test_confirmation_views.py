@@ -208,16 +208,7 @@ def test_r14_f2_reports_every_bad_field_at_once(client, admin_agent):
     """A bad email (form check) and a bad phone (rule check) are both reported on the first submit."""
     customer = CustomerFactory(partner=admin_agent.partner, country="US")
     client.force_login(admin_agent)
-    response = client.post(
-        reverse("agreements:confirm", kwargs={"tenant_id": customer.tenant_id}),
-        {
-            "first_name": "Ada",
-            "last_name": "Acceptor",
-            "email": "not-an-email",
-            "phone_number": "12",
-            "date_agreed": "2024-01-15",
-        },
-    )
+    response = client.post(confirm_url(customer), {**FORM, "email": "not-an-email", "phone_number": "12"})
     assert response.status_code == 200
     form = response.context["form"]
     assert "email" in form.errors
