@@ -105,10 +105,9 @@ def _clean_date_agreed(value, *, user, template: AgreementTemplate) -> datetime.
                     )
                 }
             )
-        value = value.date()
+        value = _as_date(value)
     else:
-        if isinstance(value, datetime.datetime):
-            value = value.date()
+        value = _as_date(value)
         today = timezone.localdate(timezone=user.zoneinfo)
         if value > today:
             raise ValidationError(
@@ -152,7 +151,7 @@ def _same_acceptor(current: Confirmation | None, candidate: Confirmation) -> boo
 
 
 def _as_date(value) -> datetime.date | None:
-    """An acceptance date as stored: a date-time's date in its own offset, as _clean_date_agreed takes it."""
+    """An acceptance date as stored: a date-time's date in its own offset."""
     return value.date() if isinstance(value, datetime.datetime) else value
 
 
