@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -35,7 +36,11 @@ def api_tokens(request):
     return render(
         request,
         "accounts/api_token_list.html",
-        {"tokens": _own_tokens(request.user), "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None)},
+        {
+            "tokens": _own_tokens(request.user),
+            "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
+            "now": timezone.now(),
+        },
     )
 
 

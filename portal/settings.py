@@ -1,5 +1,6 @@
 """Accord settings: one module, every value from the environment (django-environ)."""
 
+import datetime
 from pathlib import Path
 
 import environ
@@ -253,7 +254,15 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "portal.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
-REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False, "AUTH_HEADER_PREFIX": "Bearer"}
+# An API token lives API_TOKEN_TTL_DAYS days (0: until revoked); a leaked script's token stops working.
+API_TOKEN_TTL_DAYS = env.int("API_TOKEN_TTL_DAYS", default=90)
+if API_TOKEN_TTL_DAYS < 0:
+    raise environ.ImproperlyConfigured("API_TOKEN_TTL_DAYS must be a number of days, or 0: never expire.")
+REST_KNOX = {
+    "TOKEN_TTL": datetime.timedelta(days=API_TOKEN_TTL_DAYS) if API_TOKEN_TTL_DAYS else None,
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Bearer",
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Accord API",
     "DESCRIPTION": (

@@ -1,11 +1,13 @@
 """API tokens: created by a command or on the user's page, stored hashed, revocable (PRODUCT §6, §7)."""
 
+import datetime
 import io
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from knox.crypto import hash_token
 from knox.models import AuthToken
 
@@ -215,3 +217,47 @@ def test_api_6_a_password_set_but_not_saved_revokes_nothing(sales_agent):
 
     assert _bearer(token).get("/v1/customers").status_code == 200
     assert User.objects.get(pk=user.pk).check_password(DEFAULT_PASSWORD)
+
+
+def test_a_new_token_expires_after_the_configured_days(admin_agent, settings):
+    out = io.StringIO()
+    call_command("create_api_token", "admin.agent", stdout=out)
+
+    stored = AuthToken.objects.get(user=admin_agent)
+    days = datetime.timedelta(days=settings.API_TOKEN_TTL_DAYS)
+    assert abs(stored.expiry - stored.created - days) < datetime.timedelta(seconds=1)
+    assert settings.API_TOKEN_TTL_DAYS == 90  # the default a deployment gets without setting it
+
+
+def test_an_expired_token_is_refused_like_a_revoked_one(admin_agent):
+    instance, token = AuthToken.objects.create(user=admin_agent)
+    AuthToken.objects.filter(pk=instance.pk).update(expiry=timezone.now() - datetime.timedelta(seconds=1))
+
+    response = _bearer(token).get("/v1/customers")
+
+    assert response.status_code == 401
+    assert response.json()["code"] == 1000 and response.json()["errorName"] == "Unauthorized"
+
+
+def test_api_tokens_page_says_when_each_token_expires_and_which_have(client, sales_agent):
+    live, _token = AuthToken.objects.create(user=sales_agent)
+    old, _token = AuthToken.objects.create(user=sales_agent)
+    expired = datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)
+    AuthToken.objects.filter(pk=old.pk).update(expiry=expired)
+    client.force_login(sales_agent)
+
+    page = client.get(reverse("api_tokens")).content.decode()
+
+    rows = {row.split("</code>")[0].split("<code>")[-1]: row for row in page.split("<tr>")[2:]}
+    assert live.expiry.strftime("%Y-%m-%d %H:%M") in rows[f"{live.token_key}…"]
+    assert "Expired" not in rows[f"{live.token_key}…"]
+    assert "Expired" in rows[f"{old.token_key}…"] and "2026-01-02 03:04 UTC" in rows[f"{old.token_key}…"]
+
+
+def test_a_token_just_made_says_until_when_it_works(client, sales_agent):
+    client.force_login(sales_agent)
+
+    page = client.post(reverse("api_tokens"), follow=True).content.decode()
+
+    expiry = AuthToken.objects.get(user=sales_agent).expiry
+    assert f"It works until {expiry:%Y-%m-%d %H:%M} UTC." in page

@@ -152,3 +152,17 @@ def test_a_refused_request_is_one_log_line_and_a_server_error_keeps_its_tracebac
     assert "Traceback" in error and "RuntimeError: boom" in error
     assert "PermissionDenied" not in portal_log.getvalue()
     assert portal_log.getvalue().count("Status 500: /x") == 1
+
+
+@pytest.mark.parametrize("days, lifetime", [("30", "30 days, 0:00:00"), ("0", "None")])
+def test_api_token_lifetime_is_read_from_the_environment(days, lifetime):
+    shown = "from django.conf import settings; print(settings.REST_KNOX['TOKEN_TTL'])"
+    result = _manage("shell", "-c", shown, env={**PRODUCTION_ENV, "API_TOKEN_TTL_DAYS": days})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == lifetime
+
+
+def test_a_negative_api_token_lifetime_is_refused():
+    result = _manage("check", env={**PRODUCTION_ENV, "API_TOKEN_TTL_DAYS": "-1"})
+    assert result.returncode != 0
+    assert "API_TOKEN_TTL_DAYS" in result.stderr
