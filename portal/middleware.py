@@ -1,4 +1,5 @@
-"""Never a 500 (R14): a database that is unavailable or locked, an admin lookup with a NUL byte.
+"""Never a 500 (R14): a database that is unavailable or locked, an admin lookup with a NUL byte;
+and no page kept in a browser's cache.
 
 Every service is @transaction.atomic, so when the database fails mid-write the
 transaction is rolled back and nothing half-written remains; what is left to do
@@ -13,6 +14,7 @@ from django.core.signals import got_request_exception
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template import loader
+from django.utils.cache import add_never_cache_headers
 from django.utils.deprecation import MiddlewareMixin
 
 from portal.api import error_body
@@ -101,3 +103,21 @@ class AdminNulLookupMiddleware(MiddlewareMixin):
         if any("\x00" in name or "\x00" in value for name, value in request.GET.items()):
             return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
         return None
+
+
+class NoStoreMiddleware:
+    """Keep no copy of a page or an API answer in a browser or a proxy, unless a view chose a policy.
+
+    Every page shows a partner's customers and their contacts: after signing out on a
+    shared computer, Back must not show them again (OWASP ASVS 8.2.1; Django's admin does
+    the same with never_cache). Static files are WhiteNoise's, with their own cache headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            add_never_cache_headers(response)
+        return response

@@ -69,6 +69,8 @@ MIDDLEWARE = [
     # time zone, view) becomes a clear 503 instead of a 500 (R14).
     "portal.middleware.DatabaseUnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise, which answers static files itself with their own cache headers.
+    "portal.middleware.NoStoreMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",

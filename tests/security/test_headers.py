@@ -105,6 +105,17 @@ def test_no_framing_no_sniffing_and_a_strict_referrer_on_every_page(pages):
         assert response["Cross-Origin-Opener-Policy"] == "same-origin", url
 
 
+def test_no_page_is_kept_in_the_browsers_cache(pages, client, admin_agent):
+    # Signing out on a shared computer and pressing Back must not show the customers again.
+    from knox.models import AuthToken
+
+    _instance, token = AuthToken.objects.create(user=admin_agent)
+    api = client.get(reverse("api-customers"), HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert api.status_code == 200
+    for url, response in [*pages, ("api", api)]:
+        assert {"no-store", "private"} <= set(re.split(r",\s*", response["Cache-Control"])), url
+
+
 def test_api_docs_page_runs_under_the_same_policy(client):
     response = client.get(reverse("api-docs"))
     assert response.status_code == 200
