@@ -114,3 +114,33 @@ def test_r16_pages_fit_a_phone_screen_in_chinese(page, live_server, partner, sig
         )
         assert all(lines < 2.2 for lines in heights), (name, heights)
     assert not wide, wide
+
+
+def test_f5_a_phone_shows_the_lists_names_statuses_and_license_counts_without_scrolling(
+    page, live_server, partner, sign_in
+):
+    """At 375 px: each customer's name and status, a subscription's offer, count and change link."""
+    agent = UserFactory(username="sales.agent", partner=partner, role="Sales agent")
+    offer = OfferFactory(id="BASIC:0001", name="Microsoft 365 Business Basic")
+    confirmed = confirmed_customer(partner=partner, company_name="Adatum Corporation")
+    CustomerFactory(partner=partner, company_name="Wide World Importers")
+    SubscriptionFactory(
+        order__customer=confirmed, order__placed_by=agent, customer=confirmed, offer=offer, quantity=12
+    )
+    sign_in(page, agent)
+    page.set_viewport_size({"width": 375, "height": 800})
+
+    def on_screen(locator) -> bool:
+        box = locator.bounding_box()
+        return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+
+    page.goto(live_server.url + reverse("customers:list"))
+    for name, status in (("Adatum Corporation", "Confirmed"), ("Wide World Importers", "Required")):
+        row = page.get_by_role("row").filter(has=page.get_by_role("link", name=name))
+        assert on_screen(row.get_by_role("link", name=name)), name
+        assert on_screen(row.get_by_text(status, exact=True)), name
+    page.goto(live_server.url + reverse("orders:subscriptions", kwargs={"tenant_id": confirmed.tenant_id}))
+    row = page.get_by_test_id("subscription-row")
+    assert on_screen(row.get_by_text("Microsoft 365 Business Basic"))
+    assert on_screen(row.get_by_role("cell", name="12", exact=True))
+    assert on_screen(row.get_by_role("link", name="Change license count"))
