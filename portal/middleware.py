@@ -106,11 +106,17 @@ class AdminNulLookupMiddleware(MiddlewareMixin):
 
 
 class NoStoreMiddleware:
-    """Keep no copy of a page or an API answer in a browser or a proxy, unless a view chose a policy.
+    """Keep no copy of a page or an API answer read with GET in a browser or a proxy, unless
+    its view chose a policy.
 
     Every page shows a partner's customers and their contacts: after signing out on a
     shared computer, Back must not show them again (OWASP ASVS 8.2.1; Django's admin does
     the same with never_cache). Static files are WhiteNoise's, with their own cache headers.
+
+    A page answering a POST (F1's review step, a form shown again with its errors) stays
+    in the browser's history as it was: without a stored copy, Back to it is Chrome's
+    "Confirm Form Resubmission" (ERR_CACHE_MISS). Signing out is a POST from a page read
+    with GET, so Back from the sign-in page asks for that page again and is signed out.
     """
 
     def __init__(self, get_response):
@@ -118,6 +124,6 @@ class NoStoreMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if not response.has_header("Cache-Control"):
+        if request.method in ("GET", "HEAD") and not response.has_header("Cache-Control"):
             add_never_cache_headers(response)
         return response

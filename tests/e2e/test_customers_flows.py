@@ -86,6 +86,14 @@ def test_f1_f4_admin_agent_creates_a_customer_with_its_confirmation_and_sees_it_
     assert Customer.objects.count() == 1
     assert Confirmation.objects.count() == 1
 
+    # Back shows the review step as the browser kept it, not "Confirm Form Resubmission";
+    # creating again from it shows the same customer (R15).
+    page.go_back()
+    expect(page.get_by_role("heading", name="Review")).to_be_visible()
+    page.get_by_role("button", name="Create customer").click()
+    expect(page.get_by_role("heading", name="Wingtip Toys")).to_be_visible()
+    assert Customer.objects.count() == 1
+
 
 def test_f2_refused_future_date_keeps_everything_typed_then_a_valid_date_is_saved(
     page, live_server, sign_in, partner
