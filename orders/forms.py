@@ -35,7 +35,9 @@ class OrderForm(PortalForm):
                 field = forms.IntegerField(
                     label=_("Quantity of %(offer)s") % {"offer": offer.name},
                     required=False,
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "class": "form-control w-auto"}),
+                    widget=forms.NumberInput(
+                        attrs={"inputmode": "numeric", "class": "form-control quantity-input"}
+                    ),
                 )
             else:
                 # Usage-based offers have no quantity (R9): ordered or not.

@@ -488,7 +488,7 @@ def test_f4_account_info_query_count_is_the_same_for_1_and_50_history_rows(clien
 
 def _history_rows(content):
     table = content.split('data-testid="confirmation-history"')[1].split("</table>")[0]
-    return re.findall(r"<td>([^<]+)<br><small>", table)
+    return re.findall(r"<td[^>]*>([^<]+)<br><small>", table)
 
 
 def test_f4_account_info_pages_the_history_newest_first_and_keeps_the_current_one_shown(

@@ -116,12 +116,17 @@ def test_r16_pages_fit_a_phone_screen_in_chinese(page, live_server, partner, sig
     assert not wide, wide
 
 
-def test_f5_a_phone_shows_the_lists_names_statuses_and_license_counts_without_scrolling(
-    page, live_server, partner, sign_in
-):
-    """At 375 px: each customer's name and status, a subscription's offer, count and change link."""
+def _on_screen(locator, width: int) -> bool:
+    box = locator.bounding_box()
+    return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= width
+
+
+def test_f3_f4_f5_a_phone_shows_what_each_row_is_for_without_scrolling(page, live_server, partner, sign_in):
+    """At 375 px: each customer's name and status, the history's who and when, every quantity to
+    type on New order, and a subscription's offer, count and change link."""
     agent = UserFactory(username="sales.agent", partner=partner, role="Sales agent")
     offer = OfferFactory(id="BASIC:0001", name="Microsoft 365 Business Basic")
+    OfferFactory(id="AZURE:0001", name="Azure plan", billing_type="usage", max_quantity=1)
     confirmed = confirmed_customer(partner=partner, company_name="Adatum Corporation")
     CustomerFactory(partner=partner, company_name="Wide World Importers")
     SubscriptionFactory(
@@ -129,18 +134,40 @@ def test_f5_a_phone_shows_the_lists_names_statuses_and_license_counts_without_sc
     )
     sign_in(page, agent)
     page.set_viewport_size({"width": 375, "height": 800})
-
-    def on_screen(locator) -> bool:
-        box = locator.bounding_box()
-        return box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 375
+    tenant = {"tenant_id": confirmed.tenant_id}
 
     page.goto(live_server.url + reverse("customers:list"))
     for name, status in (("Adatum Corporation", "Confirmed"), ("Wide World Importers", "Required")):
         row = page.get_by_role("row").filter(has=page.get_by_role("link", name=name))
-        assert on_screen(row.get_by_role("link", name=name)), name
-        assert on_screen(row.get_by_text(status, exact=True)), name
-    page.goto(live_server.url + reverse("orders:subscriptions", kwargs={"tenant_id": confirmed.tenant_id}))
+        assert _on_screen(row.get_by_role("link", name=name), 375), name
+        assert _on_screen(row.get_by_text(status, exact=True), 375), name
+    page.goto(live_server.url + reverse("customers:detail", kwargs=tenant))
+    history = page.get_by_test_id("confirmation-history").get_by_role("row").nth(1)
+    for cell in history.get_by_role("cell").all():
+        if cell.is_visible():
+            assert _on_screen(cell, 375), cell.inner_text()
+    assert "Account info" in history.inner_text()  # the channel, under who recorded it
+    page.goto(live_server.url + reverse("orders:new", kwargs=tenant))
+    assert _on_screen(page.get_by_label("Quantity of Microsoft 365 Business Basic"), 375)
+    assert _on_screen(page.get_by_label("Add Azure plan"), 375)
+    page.goto(live_server.url + reverse("orders:subscriptions", kwargs=tenant))
     row = page.get_by_test_id("subscription-row")
-    assert on_screen(row.get_by_text("Microsoft 365 Business Basic"))
-    assert on_screen(row.get_by_role("cell", name="12", exact=True))
-    assert on_screen(row.get_by_role("link", name="Change license count"))
+    assert _on_screen(row.get_by_text("Microsoft 365 Business Basic"), 375)
+    assert _on_screen(row.get_by_role("cell", name="12", exact=True), 375)
+    assert _on_screen(row.get_by_role("link", name="Change license count"), 375)
+
+
+def test_f4_a_desktop_shows_every_column_of_the_confirmation_history(page, live_server, partner, sign_in):
+    """At 1280 px the history's recorded by, at and channel are shown, not scrolled out of its box."""
+    agent = UserFactory(username="sales.agent", partner=partner, role="Sales agent")
+    customer = confirmed_customer(partner=partner, company_name="Adatum Corporation")
+    sign_in(page, agent)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+    page.goto(live_server.url + reverse("customers:detail", kwargs={"tenant_id": customer.tenant_id}))
+
+    table = page.get_by_test_id("confirmation-history")
+    scroll_box = table.locator("xpath=..")
+    assert scroll_box.evaluate("box => box.scrollWidth <= box.clientWidth")
+    for header in ("Recorded by", "Recorded at", "Channel"):
+        assert table.get_by_role("columnheader", name=header).is_visible()
