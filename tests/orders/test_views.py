@@ -690,3 +690,13 @@ def test_f2_a_next_that_is_no_portal_page_returns_to_account_info(signed_in, req
 def _f2_data():
     """F2's own form: the confirmation fields without F3's prefix."""
     return {name.removeprefix("agreement-"): value for name, value in _confirmation_data().items()}
+
+
+def test_f3_a_refused_quantity_is_marked_invalid_like_every_other_field(signed_in, customer, license_offer):
+    # WCAG 3.3.1: red and aria-invalid, as F1, F2 and F5 mark a refused field.
+    response = signed_in.post(_new_url(customer), {f"quantity__{license_offer.id}": "301", "action": "place"})
+
+    name = re.escape(f"quantity__{license_offer.id}")
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', response.content.decode()).group()
+    assert "is-invalid" in tag.split('class="')[1].split('"')[0].split()
+    assert 'aria-invalid="true"' in tag
