@@ -55,7 +55,15 @@ class Customer(models.Model):
     )
     tenant_id = models.UUIDField(_("tenant ID"), default=uuid.uuid4, unique=True, editable=False)
     company_name = models.CharField(_("company name"), max_length=200)
-    domain = models.CharField(_("domain"), max_length=64, unique=True, validators=[domain_validator])
+    domain = models.CharField(
+        _("domain"),
+        max_length=64,
+        unique=True,
+        validators=[domain_validator],
+        # Django's own wording ("Customer with this Domain already exists.", 具有 域 的 客户 已存在。) read
+        # like a template in both languages and gave no way on.
+        error_messages={"unique": _("This domain is already in use. Choose another prefix.")},
+    )
     email = models.EmailField(_("billing email"), max_length=254, blank=True)
     culture = models.CharField(_("culture"), max_length=16, default="en-US")
     language = models.CharField(_("language"), max_length=16, default="en")

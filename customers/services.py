@@ -137,9 +137,8 @@ def customer_create(
         existing = customer_from_submission(user=user, idempotency_key=idempotency_key)
         if existing is not None:
             return submitted_customer(existing, details, acceptor)
-        raise ValidationError(
-            {"domain": ValidationError(_("Customer with this domain already exists."), code="unique")}
-        ) from None
+        taken = Customer._meta.get_field("domain").error_messages["unique"]
+        raise ValidationError({"domain": ValidationError(taken, code="unique")}) from None
     if acceptor is not None:
         confirmation_record(
             actor=actor,

@@ -947,6 +947,26 @@ def test_r14_f1_a_taken_domain_is_shown_beside_a_bad_email(client, sales_agent, 
     assert set(response.context["form"].errors) == {"contact_email", "domain"}
 
 
+@pytest.mark.parametrize(
+    "language, message",
+    [
+        ("en", "This domain is already in use. Choose another prefix."),
+        ("zh-hans", "此域已被使用。请选择其他前缀。"),
+    ],
+)
+def test_r14_r16_f1_a_taken_domain_says_so_in_words_and_how_to_go_on(
+    client, sales_agent, partner, other_partner, language, message
+):
+    # Django's own "Customer with this Domain already exists." read 具有 域 的 客户 已存在。 in Chinese.
+    CustomerFactory(partner=other_partner, domain="wingtiptoys.onmicrosoft.com")
+    signed_in(client, sales_agent)
+    client.cookies["django_language"] = language
+
+    response = post_new(client, STEP1)
+
+    assert response.context["form"].errors["domain"] == [message]
+
+
 def test_r14_f1_a_phone_is_not_judged_when_its_country_did_not_clean(client, sales_agent):
     data = {**STEP1, "country": "XX", "contact_phone": "12345"}
     response = post_new(signed_in(client, sales_agent), data)
