@@ -65,6 +65,16 @@ def _check_quantity(offer: Offer, quantity, field: str) -> int:
         quantity = 1
     if not isinstance(quantity, int) or isinstance(quantity, bool):
         raise ValidationError({field: ValidationError(_("Enter a whole number."), code="invalid")})
+    if not offer.is_license_based and quantity != 1:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    _("%(offer)s is usage-based: it has no license count, so its quantity is 1."),
+                    code="quantity_bounds",
+                    params={"offer": offer.name},
+                )
+            }
+        )
     if quantity < offer.min_quantity or quantity > offer.max_quantity:
         raise ValidationError(
             {

@@ -82,6 +82,19 @@ def test_r9_usage_based_line_needs_no_quantity_and_its_subscription_has_no_licen
     assert order.subscriptions.get().quantity is None
 
 
+@pytest.mark.parametrize("quantity", [5, 0])
+def test_r9_a_usage_based_line_with_a_license_count_says_it_has_none(
+    actor, admin_agent, customer, usage_offer, quantity
+):
+    # "must be between 1 and 1" told a script nothing about why.
+    with pytest.raises(ValidationError) as caught:
+        _place(actor, admin_agent, customer, [LineItem(usage_offer.id, quantity)])
+    assert caught.value.error_dict["line_0"][0].messages == [
+        f"{usage_offer.name} is usage-based: it has no license count, so its quantity is 1."
+    ]
+    assert _nothing_written()
+
+
 @pytest.mark.parametrize("quantity", [0, 4, 10001, -1, "5", None, True])
 def test_r8_quantity_outside_the_offers_bounds_is_refused_next_to_its_line(
     actor, admin_agent, customer, license_offer, e3_offer, quantity
