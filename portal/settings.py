@@ -172,6 +172,8 @@ AXES_CLIENT_IP_CALLABLE = "portal.audit.client_ip"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# django-countries' English names for these two are ISO's (Naoero, Bahamas (The)), not what people call them.
+COUNTRIES_OVERRIDE = {"NR": _("Nauru"), "BS": _("Bahamas")}
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True

@@ -59,6 +59,17 @@ def test_f1_new_customer_form_offers_every_country_translated(client, sales_agen
     assert select.count("<option ") == len(list(CustomerDetailsForm.base_fields["country"].choices))
 
 
+@pytest.mark.parametrize(
+    "language, nauru, bahamas", [("en", "Nauru", "Bahamas"), ("zh-hans", "瑙鲁", "巴哈马")]
+)
+def test_r16_f1_countries_are_named_as_people_call_them(client, sales_agent, language, nauru, bahamas):
+    # django-countries' English data names them Naoero and Bahamas (The).
+    client.force_login(sales_agent)
+    select = _select(client.get(reverse("customers:new"), HTTP_ACCEPT_LANGUAGE=language).text)
+    assert f'<option value="NR">{nauru}</option>' in select
+    assert f'<option value="BS">{bahamas}</option>' in select
+
+
 def test_f4_edit_form_and_admin_show_the_customers_country_selected(client, admin_agent, staff_user, partner):
     customer = CustomerFactory(partner=partner, country="JP")
     client.force_login(admin_agent)
