@@ -120,6 +120,18 @@ def test_r14_a_search_with_a_nul_byte_says_why_keeps_the_text_and_finds_nothing(
     assert "aria-invalid" not in plain and "Tailspin Toys" in plain
 
 
+@pytest.mark.parametrize("query", [{"q": "nothing like it"}, {"status": "confirmed"}])
+def test_f4_a_searched_or_filtered_list_links_back_to_every_customer(client, admin_agent, partner, query):
+    # A search that found nothing left only "No customers match." and the text to delete by hand.
+    CustomerFactory(partner=partner, company_name="Tailspin Toys")
+    searched = signed_in(client, admin_agent).get(reverse("customers:list"), query).content.decode()
+    everyone = client.get(reverse("customers:list")).content.decode()
+
+    link = f'<a class="btn btn-link" href="{reverse("customers:list")}">Show all customers</a>'
+    assert link in searched
+    assert "Show all customers" not in everyone
+
+
 def test_f4_customer_list_query_budget_is_the_same_for_1_and_50_customers(
     client, admin_agent, partner, django_assert_num_queries
 ):
