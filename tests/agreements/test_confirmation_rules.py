@@ -10,6 +10,7 @@ from django.utils import translation
 
 from agreements.models import (
     CLOUD_AGREEMENT_TEMPLATE_ID,
+    MCA_TEMPLATE_ID,
     AgreementTemplate,
     AgreementType,
     Confirmation,
@@ -177,6 +178,31 @@ def test_r2_date_before_the_templates_publication_is_refused(actor, sales_agent,
     assert record(actor, sales_agent, customer, acceptor(date_agreed=datetime.date(2019, 10, 1)))
 
 
+def test_r2_the_earliest_date_is_the_publication_of_the_template_confirmed_not_of_the_latest(
+    actor, sales_agent, customer, acceptor
+):
+    """The API confirms any MCA version (R7): an older one's own publication date is its bound."""
+    first = AgreementTemplate.objects.get(template_id=MCA_TEMPLATE_ID)
+    newer = AgreementTemplate.objects.create(
+        template_id=uuid.uuid4(),
+        agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+        agreement_link="https://aka.ms/customeragreement",
+        version_rank=1,
+        published_on=datetime.date(2023, 1, 1),
+    )
+    june_2022 = datetime.date(2022, 6, 1)
+
+    confirmation = record(actor, sales_agent, customer, acceptor(date_agreed=june_2022), template=first)
+
+    assert (confirmation.template, confirmation.date_agreed) == (first, june_2022)
+    with pytest.raises(ValidationError) as caught:
+        record(
+            actor, sales_agent, customer, acceptor(first_name="Grace", date_agreed=june_2022), template=newer
+        )
+    assert error_codes(caught.value) == {"date_agreed": ["before_publication"]}
+    assert "2023-01-01" in caught.value.message_dict["date_agreed"][0]
+
+
 @time_machine.travel(datetime.datetime(2024, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
 def test_r2_aware_datetime_later_than_now_is_refused(actor, sales_agent, customer, acceptor):
     later = datetime.datetime(2024, 11, 25, 10, 30, tzinfo=datetime.UTC)
@@ -302,9 +328,23 @@ def test_r6_same_acceptor_as_the_current_confirmation_is_refused_and_nothing_sto
     assert Confirmation.objects.count() == 1
 
 
-def test_r6_a_different_phone_number_is_a_new_confirmation(actor, sales_agent, customer, acceptor):
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"first_name": "Grace"},
+        {"last_name": "Hopper"},
+        {"email": "grace@example.com"},
+        {"phone_number": "425 555 0100"},
+    ],
+    ids=["first name", "last name", "email", "phone"],
+)
+def test_r6_a_change_in_any_one_of_the_four_fields_is_a_new_confirmation(
+    actor, sales_agent, customer, acceptor, change
+):
     record(actor, sales_agent, customer, acceptor())
-    record(actor, sales_agent, customer, acceptor(phone_number="425 555 0100"))
+    newer = record(actor, sales_agent, customer, acceptor(**change))
+    customer.refresh_from_db()
+    assert customer.current_confirmation == newer
     assert Confirmation.objects.count() == 2
 
 
