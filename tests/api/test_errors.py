@@ -351,6 +351,19 @@ def test_r12_unknown_or_another_partners_object_is_the_same_404(api, admin_agent
     assert body["description"] == "The resource was not found."
 
 
+def test_r12_a_customers_agreements_are_its_own_confirmations_only(api, admin_agent, other_partner):
+    own = confirmed_customer(partner=admin_agent.partner)
+    confirmed_customer(partner=admin_agent.partner)
+    confirmed_customer(partner=other_partner)
+
+    response = api(admin_agent).get(f"/v1/customers/{own.tenant_id}/agreements?agreementType=*")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["totalCount"] == 1
+    assert [item["primaryContact"]["email"] for item in body["items"]] == [own.current_confirmation.email]
+
+
 def test_r12_posting_to_another_partners_customer_is_404_and_writes_nothing(api, other_agent, customer):
     client = api(other_agent)
 

@@ -478,6 +478,18 @@ def test_r10_account_info_says_agreements_are_not_available_in_this_cloud(
     assert reverse("agreements:confirm", kwargs={"tenant_id": customer.tenant_id}) not in content
 
 
+def test_r12_f4_account_info_history_holds_only_this_customers_confirmations(
+    client, admin_agent, partner, other_partner
+):
+    own = confirmed_customer(partner=partner)
+    confirmed_customer(partner=partner)
+    confirmed_customer(partner=other_partner)
+
+    response = signed_in(client, admin_agent).get(own.get_absolute_url())
+
+    assert response.context["history"] == [own.current_confirmation]
+
+
 def test_f4_account_info_query_count_is_the_same_for_1_and_50_history_rows(client, admin_agent, partner):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
