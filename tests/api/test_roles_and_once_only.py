@@ -250,6 +250,76 @@ def test_r15_a_request_id_reused_for_another_customer_is_409_and_creates_nothing
     assert Customer.objects.count() == 1
 
 
+def test_r15_a_request_id_reused_with_another_agreement_type_is_409(api, admin_agent, partner):
+    customer = CustomerFactory(partner=partner)
+    client = api(admin_agent)
+    url = f"/v1/customers/{customer.tenant_id}/agreements"
+    headers = {"MS-RequestId": str(uuid.uuid4())}
+    assert client.post(url, BODY, headers=headers).status_code == 201
+
+    other = {**BODY, "type": "MicrosoftCloudAgreement"}
+
+    assert_error(client.post(url, other, headers=headers), 409, 1010, "RequestIdReusedWithDifferentBody")
+    assert Confirmation.objects.filter(customer=customer).count() == 1
+
+
+def test_r15_a_request_id_reused_for_another_customers_confirmation_confirms_that_customer(
+    api, admin_agent, partner
+):
+    """A script that sends one MS-RequestId for every customer must not be answered with the first
+    customer's confirmation while the others stay Required."""
+    first, second = CustomerFactory(partner=partner), CustomerFactory(partner=partner)
+    client = api(admin_agent)
+    headers = {"MS-RequestId": "confirm-run"}
+
+    for customer in (first, second):
+        response = client.post(f"/v1/customers/{customer.tenant_id}/agreements", BODY, headers=headers)
+        assert response.status_code == 201, response.content
+
+    for customer in (first, second):
+        customer.refresh_from_db()
+        assert customer.is_confirmed
+    assert Confirmation.objects.filter(customer=second).count() == 1
+
+
+def test_r15_r12_a_request_id_another_partner_used_for_an_order_places_this_partners_own(
+    api, admin_agent, other_agent, partner, other_partner
+):
+    ours = confirmed_customer(partner=partner)
+    theirs = confirmed_customer(partner=other_partner)
+    offer = OfferFactory()
+    body = {"lineItems": [{"lineItemNumber": 0, "offerId": offer.id, "quantity": 3}]}
+    headers = {"MS-RequestId": "nightly-order"}
+    assert (
+        api(admin_agent).post(f"/v1/customers/{ours.tenant_id}/orders", body, headers=headers).status_code
+        == 201
+    )
+
+    response = api(other_agent).post(f"/v1/customers/{theirs.tenant_id}/orders", body, headers=headers)
+
+    assert response.status_code == 201, response.content
+    assert response.json()["referenceCustomerId"] == str(theirs.tenant_id)
+    assert Order.objects.filter(customer=theirs).count() == 1
+    assert Order.objects.filter(customer=ours).count() == 1
+
+
+def test_r15_r12_a_request_id_another_partner_used_for_a_customer_creates_this_partners_own(
+    api, admin_agent, other_agent
+):
+    headers = {"MS-RequestId": "nightly-import"}
+    ours = copy.deepcopy(NEW_CUSTOMER_EXAMPLE)
+    theirs = copy.deepcopy(NEW_CUSTOMER_EXAMPLE)
+    theirs["companyProfile"]["domain"] = "northwindclient"
+    assert api(admin_agent).post("/v1/customers", ours, headers=headers).status_code == 201
+
+    response = api(other_agent).post("/v1/customers", theirs, headers=headers)
+
+    assert response.status_code == 201, response.content
+    created = Customer.objects.get(domain="northwindclient.onmicrosoft.com")
+    assert created.partner == other_agent.partner
+    assert response.json()["id"] == str(created.tenant_id)
+
+
 # Deny by default: a user with no role reads nothing, HEAD included (R3, R12) -------------
 
 
