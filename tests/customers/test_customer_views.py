@@ -647,6 +647,21 @@ def test_f4_edit_of_a_field_changed_meanwhile_shows_theirs_keeps_the_agents_and_
     assert (customer.city, customer.address_line2) == ("Bellevue", "Suite 5")
 
 
+def test_f4_a_colleagues_change_meanwhile_to_what_the_agent_typed_is_no_conflict(
+    client, admin_agent, partner, actor, sales_agent
+):
+    customer = CustomerFactory(partner=partner, country="US", city="Seattle")
+    opened = _as_a_browser_posts(customer, city="Redmond")
+    customer_update(actor=actor(sales_agent), customer=customer, channel=Channel.WEB, city="Redmond")
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+
+    response = signed_in(client, admin_agent).post(url, opened)
+
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert customer.city == "Redmond"
+
+
 def test_f4_a_refusal_that_follows_from_a_colleagues_change_shows_that_change(
     client, admin_agent, partner, actor, sales_agent
 ):
