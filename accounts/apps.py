@@ -9,6 +9,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         user_logged_out.connect(forget_unshown_messages, dispatch_uid="accounts.forget_unshown_messages")
+        user_logged_out.connect(say_signed_out, dispatch_uid="accounts.say_signed_out")
 
 
 def forget_unshown_messages(sender, request, **kwargs):
@@ -17,3 +18,11 @@ def forget_unshown_messages(sender, request, **kwargs):
     if storage is not None:
         for _message in storage:
             pass  # iterating marks them used; the middleware then deletes the cookie
+
+
+def say_signed_out(sender, request, **kwargs):
+    """The sign-in page after signing out says so; a shared computer's next user sees it was done."""
+    from django.contrib import messages
+
+    if hasattr(request, "_messages"):
+        messages.info(request, _("You have signed out."))

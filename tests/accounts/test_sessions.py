@@ -72,3 +72,35 @@ def test_r14_the_async_read_checks_the_key_too():
     forged = SessionStore("bad\x00key-with-nul")
     assert async_to_sync(forged.aload)() == {}
     assert forged.session_key is None
+
+
+@pytest.mark.parametrize("language, said", [("en", "You have signed out."), ("zh-hans", "你已退出登录。")])
+def test_signing_out_lands_on_the_sign_in_page_saying_so(client, admin_agent, language, said):
+    client.force_login(admin_agent)
+    client.cookies["django_language"] = language
+
+    page = client.post(reverse("logout"), follow=True)
+
+    assert page.redirect_chain[-1][0] == reverse("login")
+    assert [str(message) for message in page.context["messages"]] == [said]
+
+
+def test_changing_the_password_to_the_current_one_is_refused(client, admin_agent):
+    # Django said "Your password was changed." although nothing had changed.
+    from tests.factories import DEFAULT_PASSWORD
+
+    client.force_login(admin_agent)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": DEFAULT_PASSWORD,
+            "new_password1": DEFAULT_PASSWORD,
+            "new_password2": DEFAULT_PASSWORD,
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_password2"] == [
+        "The new password must differ from the current one."
+    ]
+    assert client.get(reverse("customers:list")).status_code == 200  # still signed in, nothing changed
