@@ -8,6 +8,7 @@ violation there.
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
+from knox.models import AuthToken
 
 from tests.factories import (
     CustomerFactory,
@@ -123,7 +124,7 @@ def _on_screen(locator, width: int) -> bool:
 
 def test_f3_f4_f5_a_phone_shows_what_each_row_is_for_without_scrolling(page, live_server, partner, sign_in):
     """At 375 px: each customer's name and status, the history's who and when, every quantity to
-    type on New order, and a subscription's offer, count and change link."""
+    type on New order, a subscription's offer, count and change link, and an API token's Revoke."""
     agent = UserFactory(username="sales.agent", partner=partner, role="Sales agent")
     offer = OfferFactory(id="BASIC:0001", name="Microsoft 365 Business Basic")
     OfferFactory(id="AZURE:0001", name="Azure plan", billing_type="usage", max_quantity=1)
@@ -155,6 +156,10 @@ def test_f3_f4_f5_a_phone_shows_what_each_row_is_for_without_scrolling(page, liv
     assert _on_screen(row.get_by_text("Microsoft 365 Business Basic"), 375)
     assert _on_screen(row.get_by_role("cell", name="12", exact=True), 375)
     assert _on_screen(row.get_by_role("link", name="Change license count"), 375)
+    AuthToken.objects.create(user=agent)
+    page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+    page.goto(live_server.url + reverse("api_tokens"))
+    assert _on_screen(page.get_by_text("吊销", exact=True), 375)
 
 
 def test_f4_a_desktop_shows_every_column_of_the_confirmation_history(page, live_server, partner, sign_in):
