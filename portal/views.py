@@ -1,7 +1,7 @@
 """Home page, health check and error pages."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -9,7 +9,7 @@ from django.views.decorators.http import require_safe
 from agreements.selectors import confirmation_recent
 from agreements.services import agreements_available
 from customers.models import AgreementStatus
-from customers.selectors import customer_recent, customer_status_counts
+from customers.selectors import customer_get, customer_recent, customer_status_counts
 
 
 def home(request):
@@ -38,7 +38,20 @@ def healthz(request):
 
 def permission_denied(request, exception=None):
     message = str(exception) if exception and str(exception) else ""
-    return render(request, "403.html", {"message": message}, status=403)
+    context = {"message": message, "customer": _refusing_customer(request)}
+    return render(request, "403.html", context, status=403)
+
+
+def _refusing_customer(request):
+    """The customer whose page was refused, when the user may see it: the page links back to it."""
+    match = getattr(request, "resolver_match", None)
+    tenant_id = match.kwargs.get("tenant_id") if match else None
+    if tenant_id is None or not request.user.has_perm("customers.view_customer"):
+        return None
+    try:
+        return customer_get(user=request.user, tenant_id=tenant_id)
+    except Http404:
+        return None
 
 
 def page_not_found(request, exception=None):

@@ -173,6 +173,21 @@ def test_r3_helpdesk_and_billing_get_403_on_the_form(request, client, customer, 
     assert not Confirmation.objects.exists()
 
 
+def test_r3_r12_a_refused_page_links_back_to_the_customer_never_to_another_partners(
+    client, helpdesk_agent, customer, other_partner
+):
+    # The 403 page offered only "Home": the agent had to find the customer again.
+    client.force_login(helpdesk_agent)
+    refused = client.get(confirm_url(customer)).content.decode()
+    assert f'<a href="{customer.get_absolute_url()}">Back to {customer.company_name}</a>' in refused
+
+    theirs = CustomerFactory(partner=other_partner, company_name="Northwind Secret Client")
+    response = client.get(confirm_url(theirs))
+    assert response.status_code in (403, 404)
+    assert "Northwind Secret Client" not in response.content.decode()
+    assert f'href="{theirs.get_absolute_url()}"' not in response.content.decode()
+
+
 def test_r4_reseller_gets_403_with_ask_your_indirect_provider(client, reseller_agent, reseller_partner):
     customer = CustomerFactory(partner=reseller_partner)
     client.force_login(reseller_agent)
