@@ -158,18 +158,18 @@ class Customer(models.Model):
         return reverse("customers:detail", kwargs={"tenant_id": self.tenant_id})
 
     def detail_text(self, name: str) -> str:
-        """A detail as an edit form shows it and posts it back: text, a country's code, a phone in E.164."""
+        """A detail as an edit form shows it and posts it back: text, a country's code, a phone as
+        Account info shows it (international format: the same number reads the same on both)."""
         value = getattr(self, name)
+        if name == "contact_phone":
+            return value.as_international if value else ""
         return str(getattr(value, "code", value) or "")
 
     def detail_display(self, name: str) -> str:
         """A detail as Account info shows it: a country's name, a phone in international format."""
-        value = getattr(self, name)
         if name == "country":
-            return str(value.name or "")
-        if name == "contact_phone":
-            return value.as_international if value else ""
-        return str(value or "")
+            return str(self.country.name or "")
+        return self.detail_text(name)
 
     @property
     def agreement_status(self) -> str:

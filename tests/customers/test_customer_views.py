@@ -592,10 +592,12 @@ def test_f4_edit_form_posts_back_the_values_it_showed(client, admin_agent, partn
         reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
     )
     content = page.content.decode()
-    for name, value in (("city", "Seattle"), ("country", "US"), ("contact_phone", "+14255550100")):
+    for name, value in (("city", "Seattle"), ("country", "US"), ("contact_phone", "+1 425-555-0100")):
         assert f'type="hidden" name="initial-{name}" value="{value}"' in content, name
     for name in CustomerEditForm.base_fields:
         assert content.count(f'name="initial-{name}"') == 1, name
+    # The phone reads as Account info shows it, not as stored (+14255550100).
+    assert 'name="contact_phone" value="+1 425-555-0100"' in content
 
 
 def test_f4_edit_keeps_a_colleagues_change_meanwhile_to_a_field_the_agent_left_alone(
