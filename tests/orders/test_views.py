@@ -15,7 +15,13 @@ from customers.models import Channel
 from orders.models import Order, Subscription
 from orders.services import LineItem, order_place
 from portal.pagination import PER_PAGE
-from tests.factories import CustomerFactory, OrderFactory, OrderLineFactory, SubscriptionFactory
+from tests.factories import (
+    CustomerFactory,
+    OrderFactory,
+    OrderLineFactory,
+    SubscriptionFactory,
+    confirmed_customer,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -238,6 +244,8 @@ def test_r4_reseller_agent_sees_why_and_cannot_place_the_order(client, reseller_
     page = client.get(_new_url(customer))
     assert page.context["confirmation_form"] is None
     assert "Ask your indirect provider" in page.content.decode()
+    # Nothing to type into while the order cannot be placed.
+    assert 'disabled data-testid="order-lines-disabled"' in page.content.decode()
     # Posting anyway: order_place refuses (R8) and says why.
     response = client.post(_new_url(customer), {f"quantity__{license_offer.id}": "3", "action": "place"})
     assert response.status_code == 200
@@ -249,6 +257,12 @@ def test_r4_reseller_agent_sees_why_and_cannot_place_the_order(client, reseller_
     assert response.status_code == 200
     assert not Order.objects.exists()
     assert not Confirmation.objects.exists()
+
+
+def test_r4_a_resellers_order_for_a_confirmed_customer_takes_quantities(client, reseller_agent):
+    confirmed = confirmed_customer(partner=reseller_agent.partner)
+    client.force_login(reseller_agent)
+    assert "order-lines-disabled" not in client.get(_new_url(confirmed)).content.decode()
 
 
 def test_r14_f3_an_offer_withdrawn_while_the_form_was_open_is_named_and_nothing_is_ordered(
