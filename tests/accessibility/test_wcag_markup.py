@@ -128,13 +128,13 @@ def test_r16_a_refused_sign_in_is_an_alert_that_describes_both_fields(client, sa
 ERROR_LINKS = {
     "en": {
         "#id_company_name": "Company name: This field is required.",
-        "#id_contact_first_name": "First name (Primary contact): This field is required.",
-        "#id_acceptor_first_name": "First name (Acceptor): This field is required.",
+        "#id_contact_first_name": "Primary contact – First name: This field is required.",
+        "#id_acceptor_first_name": "Acceptor – First name: This field is required.",
     },
     "zh-hans": {
         "#id_company_name": "公司名称：此字段为必填项。",
-        "#id_contact_first_name": "名字（主要联系人）：此字段为必填项。",
-        "#id_acceptor_first_name": "名字（接受人）：此字段为必填项。",
+        "#id_contact_first_name": "主要联系人 – 名字：此字段为必填项。",
+        "#id_acceptor_first_name": "接受人 – 名字：此字段为必填项。",
     },
 }
 

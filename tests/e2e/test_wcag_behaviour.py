@@ -107,8 +107,8 @@ def test_f1_a_refused_next_focuses_the_error_summary_whose_links_focus_the_field
     links = summary.get_by_role("link")
     # The form lists Domain prefix after the address; the page shows it second, and so does the summary.
     expect(links.first).to_have_text("Domain prefix: This field is required.")
-    expect(links.nth(1)).to_have_text("First name (Primary contact): This field is required.")
-    summary.get_by_role("link", name="First name (Primary contact): This field is required.").click()
+    expect(links.nth(1)).to_have_text("Primary contact – First name: This field is required.")
+    summary.get_by_role("link", name="Primary contact – First name: This field is required.").click()
     expect(page.get_by_role("group", name="Primary contact").get_by_label("First name")).to_be_focused()
 
 
