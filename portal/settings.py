@@ -177,6 +177,8 @@ COUNTRIES_OVERRIDE = {"NR": _("Nauru"), "BS": _("Bahamas")}
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
 USE_TZ = True
+# Times the admin shows name their zone, as the portal's do (portal/formats).
+FORMAT_MODULE_PATH = ["portal.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"

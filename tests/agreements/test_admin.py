@@ -283,3 +283,21 @@ def test_r16_every_admin_form_label_starts_with_a_capital_as_djangos_own_do(rf, 
     form = model_admin.get_form(request, obj=None)
     labels = [str(field.label) for field in form.base_fields.values() if field.label]
     assert [label for label in labels if label[0].islower()] == []
+
+
+@pytest.mark.parametrize(
+    "language, shown", [("en", "Jan. 2, 2026, 11:04 a.m. CST"), ("zh-hans", "2026年1月2日 11:04 CST")]
+)
+def test_r13_the_admin_names_the_zone_of_every_time_it_shows(client, staff_user, partner, language, shown):
+    # It showed "Jan. 2, 2026, 11:04 a.m.": in the staff member's zone, but not saying which.
+    staff_user.time_zone = "Asia/Shanghai"
+    staff_user.save(update_fields=["time_zone"])
+    confirmation = ConfirmationFactory(
+        customer__partner=partner, recorded_at=datetime.datetime(2026, 1, 2, 3, 4, tzinfo=datetime.UTC)
+    )
+    client.force_login(staff_user)
+    client.cookies["django_language"] = language
+
+    page = client.get(reverse("admin:agreements_confirmation_change", args=[confirmation.pk]))
+
+    assert shown in page.content.decode()
