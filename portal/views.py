@@ -46,7 +46,8 @@ def _refusing_customer(request):
     """The customer whose page was refused, when the user may see it: the page links back to it."""
     match = getattr(request, "resolver_match", None)
     tenant_id = match.kwargs.get("tenant_id") if match else None
-    if tenant_id is None or not request.user.has_perm("customers.view_customer"):
+    user = getattr(request, "user", None)  # a refusal before authentication has none
+    if tenant_id is None or user is None or not user.has_perm("customers.view_customer"):
         return None
     try:
         return customer_get(user=request.user, tenant_id=tenant_id)
