@@ -714,3 +714,20 @@ def test_f3_a_refused_quantity_is_marked_invalid_like_every_other_field(signed_i
     tag = re.search(rf'<input[^>]*name="{name}"[^>]*>', response.content.decode()).group()
     assert "is-invalid" in tag.split('class="')[1].split('"')[0].split()
     assert 'aria-invalid="true"' in tag
+
+
+@pytest.mark.parametrize(
+    ("url_name", "context_name"), [("orders:list", "orders"), ("orders:subscriptions", "subscriptions")]
+)
+def test_r12_f3_f5_a_customers_orders_and_subscriptions_are_its_own_only(
+    signed_in, partner, other_partner, customer, license_offer, url_name, context_name
+):
+    # A mutation review found these lists' customer filter guarded only by query-count tests.
+    own = SubscriptionFactory(order__customer=customer, customer=customer, offer=license_offer)
+    for stranger in (CustomerFactory(partner=partner), CustomerFactory(partner=other_partner)):
+        SubscriptionFactory(order__customer=stranger, customer=stranger, offer=license_offer)
+
+    page = signed_in.get(reverse(url_name, kwargs={"tenant_id": customer.tenant_id}))
+
+    shown = list(page.context[context_name])
+    assert shown == ([own.order] if context_name == "orders" else [own])
