@@ -235,7 +235,7 @@ def customer_update(
         for name in changes
         if seen is not None
         and name in seen
-        and before.detail_text(name) != seen[name]
+        and not before.detail_reads(name, seen[name])
         and customer.detail_text(name) != before.detail_text(name)
     }
     if conflicts:

@@ -584,6 +584,22 @@ def _as_a_browser_posts(customer, **typed):
     return {**shown, **typed, **{f"initial-{name}": value for name, value in shown.items()}}
 
 
+def test_f4_a_form_that_showed_the_phone_in_another_format_saves_without_a_conflict(
+    client, admin_agent, partner
+):
+    # A form drawn before a deploy (or by an app server still on the old code) showed +14255550100.
+    customer = CustomerFactory(partner=partner, country="US", contact_phone="+14255550100")
+    opened = _as_a_browser_posts(customer, contact_phone="(425) 555-0199")
+    opened["initial-contact_phone"] = "+14255550100"
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+
+    response = signed_in(client, admin_agent).post(url, opened)
+
+    assert response.status_code == 302
+    customer.refresh_from_db()
+    assert str(customer.contact_phone) == "+14255550199"
+
+
 def test_f4_edit_form_posts_back_the_values_it_showed(client, admin_agent, partner):
     from customers.forms import CustomerEditForm
 
