@@ -6,7 +6,7 @@ from accounts.forms import ChangePasswordForm
 
 urlpatterns = [
     path("login/", views.SignInView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.SignOutView.as_view(), name="logout"),
     path(
         "password/",
         auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),

@@ -16,6 +16,20 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+class SignOutView(auth_views.LogoutView):
+    """Django's sign-out, emptying the browser's cache of Accord's pages.
+
+    Pages read with GET are never stored (portal.middleware.NoStoreMiddleware), but answers
+    to a POST are, so that Back to F1's review step works: after signing out on a shared
+    computer, Back must not show them either (OWASP ASVS 8.2.1).
+    """
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        response["Clear-Site-Data"] = '"cache"'
+        return response
+
+
 def _own_tokens(user):
     return AuthToken.objects.filter(user=user).order_by("-created")
 

@@ -115,8 +115,8 @@ class NoStoreMiddleware:
 
     A page answering a POST (F1's review step, a form shown again with its errors) stays
     in the browser's history as it was: without a stored copy, Back to it is Chrome's
-    "Confirm Form Resubmission" (ERR_CACHE_MISS). Signing out is a POST from a page read
-    with GET, so Back from the sign-in page asks for that page again and is signed out.
+    "Confirm Form Resubmission" (ERR_CACHE_MISS). Signing out empties the browser's cache
+    of them (accounts.views.SignOutView).
     """
 
     def __init__(self, get_response):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 
-from tests.factories import confirmed_customer
+from tests.factories import CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -114,6 +114,25 @@ def test_no_page_is_kept_in_the_browsers_cache(pages, client, admin_agent):
     assert api.status_code == 200
     for url, response in [*pages, ("api", api)]:
         assert {"no-store", "private"} <= set(re.split(r",\s*", response["Cache-Control"])), url
+
+
+def test_signing_out_empties_the_browsers_cache_of_accords_pages(client, admin_agent):
+    # Answers to a POST (F1's review step, a refused form) are kept for Back; sign-out drops them.
+    client.force_login(admin_agent)
+
+    response = client.post(reverse("logout"))
+
+    assert response["Clear-Site-Data"] == '"cache"'
+
+
+def test_a_page_answering_a_post_is_kept_for_the_browsers_back_button(client, admin_agent, partner):
+    customer = CustomerFactory(partner=partner)
+    client.force_login(admin_agent)
+
+    refused = client.post(reverse("agreements:confirm", kwargs={"tenant_id": customer.tenant_id}), {})
+
+    assert refused.status_code == 200
+    assert "no-store" not in refused.get("Cache-Control", "")
 
 
 def test_api_docs_page_runs_under_the_same_policy(client):
