@@ -43,7 +43,7 @@ class ConfirmationForm(PortalForm):
             "first_name": customer.contact_first_name,
             "last_name": customer.contact_last_name,
             "email": customer.contact_email,
-            "phone_number": str(customer.contact_phone or ""),
+            "phone_number": customer.detail_text("contact_phone"),  # as Account info shows it
         }
 
     def acceptor(self) -> Acceptor:

@@ -43,6 +43,17 @@ def test_f2_form_shows_the_labels_and_starts_from_the_primary_contact(client, sa
     assert response.context["form"].initial["first_name"] == customer.contact_first_name
 
 
+def test_f2_the_acceptor_defaults_to_the_primary_contacts_phone_as_account_info_shows_it(
+    client, sales_agent, partner
+):
+    customer = CustomerFactory(partner=partner, country="US", contact_phone="+14255550175")
+    client.force_login(sales_agent)
+
+    response = client.get(confirm_url(customer))
+
+    assert response.context["form"].initial["phone_number"] == "+1 425-555-0175"
+
+
 def test_f2_save_and_continue_records_the_confirmation_and_returns_to_account_info(
     client, sales_agent, customer
 ):
