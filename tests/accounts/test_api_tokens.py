@@ -226,7 +226,6 @@ def test_a_new_token_expires_after_the_configured_days(admin_agent, settings):
     stored = AuthToken.objects.get(user=admin_agent)
     days = datetime.timedelta(days=settings.API_TOKEN_TTL_DAYS)
     assert abs(stored.expiry - stored.created - days) < datetime.timedelta(seconds=1)
-    assert settings.API_TOKEN_TTL_DAYS == 90  # the default a deployment gets without setting it
 
 
 def test_an_expired_token_is_refused_like_a_revoked_one(admin_agent):
@@ -261,3 +260,24 @@ def test_a_token_just_made_says_until_when_it_works(client, sales_agent):
 
     expiry = AuthToken.objects.get(user=sales_agent).expiry
     assert f"It works until {expiry:%Y-%m-%d %H:%M} UTC." in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_token_made_before_tokens_expired_gets_the_lifetime_from_the_upgrade(admin_agent, settings):
+    # knox sets the expiry only when it makes a token: without this, old script tokens never expire.
+    from tests.migrations import migrate
+
+    before = [("accounts", "0003_user_api_id")]
+    old, token = AuthToken.objects.create(user=admin_agent)
+    AuthToken.objects.filter(pk=old.pk).update(expiry=None)
+    try:
+        migrate(before)
+        upgraded = timezone.now()
+        migrate(None)
+    finally:
+        migrate(None)
+
+    old.refresh_from_db()
+    days = datetime.timedelta(days=settings.API_TOKEN_TTL_DAYS)
+    assert abs(old.expiry - upgraded - days) < datetime.timedelta(minutes=1)
+    assert _bearer(token).get("/v1/customers").status_code == 200  # still works after the upgrade

@@ -154,10 +154,14 @@ def test_a_refused_request_is_one_log_line_and_a_server_error_keeps_its_tracebac
     assert portal_log.getvalue().count("Status 500: /x") == 1
 
 
-@pytest.mark.parametrize("days, lifetime", [("30", "30 days, 0:00:00"), ("0", "None")])
-def test_api_token_lifetime_is_read_from_the_environment(days, lifetime):
+@pytest.mark.parametrize(
+    "days, lifetime", [(None, "90 days, 0:00:00"), ("30", "30 days, 0:00:00"), ("0", "None")]
+)
+def test_api_token_lifetime_is_read_from_the_environment(days, lifetime, monkeypatch):
+    monkeypatch.delenv("API_TOKEN_TTL_DAYS", raising=False)
     shown = "from django.conf import settings; print(settings.REST_KNOX['TOKEN_TTL'])"
-    result = _manage("shell", "-c", shown, env={**PRODUCTION_ENV, "API_TOKEN_TTL_DAYS": days})
+    env = {**PRODUCTION_ENV, **({"API_TOKEN_TTL_DAYS": days} if days is not None else {})}
+    result = _manage("shell", "-c", shown, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == lifetime
 
