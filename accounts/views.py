@@ -51,7 +51,7 @@ def api_tokens(request):
         request,
         "accounts/api_token_list.html",
         {
-            "tokens": _own_tokens(request.user),
+            "tokens": list(_own_tokens(request.user)),  # read once: the list and the new one's expiry
             "new_token": request.session.pop(NEW_TOKEN_SESSION_KEY, None),
             "now": timezone.now(),
         },

@@ -121,7 +121,7 @@ def test_r14_a_search_with_a_nul_byte_says_why_keeps_the_text_and_finds_nothing(
 
 
 @pytest.mark.parametrize("query", [{"q": "nothing like it"}, {"status": "confirmed"}])
-def test_f4_a_searched_or_filtered_list_links_back_to_every_customer(client, admin_agent, partner, query):
+def test_customer_list_searched_or_filtered_links_back_to_every_customer(client, admin_agent, partner, query):
     # A search that found nothing left only "No customers match." and the text to delete by hand.
     CustomerFactory(partner=partner, company_name="Tailspin Toys")
     searched = signed_in(client, admin_agent).get(reverse("customers:list"), query).content.decode()
