@@ -2,6 +2,7 @@
 
 import copy
 import uuid
+from typing import NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -200,10 +201,17 @@ def _changed(customer: Customer, changes: dict) -> Customer:
     return customer
 
 
+class CustomerUpdate(NamedTuple):
+    """What customer_update did: the customer as stored now, and whether anything was written."""
+
+    customer: Customer
+    written: bool
+
+
 @transaction.atomic
 def customer_update(
     *, actor: Actor, customer: Customer, channel: str, seen: dict[str, str] | None = None, **changes
-) -> Customer:
+) -> CustomerUpdate:
     """Change a customer's details (not its domain, tenant id or confirmation).
 
     Partner users edit their own partner's customers; staff (no partner) edit any
@@ -241,10 +249,11 @@ def customer_update(
     if conflicts:
         raise ValidationError(conflicts)
     if all(customer.detail_text(name) == before.detail_text(name) for name in changes):
-        return customer  # the same values written another way ("(425) 555-0100"): nothing to record (R13)
+        # The same values written another way ("(425) 555-0100"): nothing to record (R13).
+        return CustomerUpdate(customer, written=False)
     customer.updated_by = user
     customer.updated_channel = channel
     customer._history_user = user
     customer._change_reason = channel
     customer.save()
-    return customer
+    return CustomerUpdate(customer, written=True)

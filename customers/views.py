@@ -322,7 +322,7 @@ class CustomerEditView(PermissionRequiredMixin, View):
                 messages.info(request, _("Nothing was changed."))
                 return redirect(customer)
             try:
-                saved = customer_update(
+                update = customer_update(
                     actor=actor_from_request(request),
                     customer=customer,
                     channel=Channel.WEB,
@@ -337,9 +337,9 @@ class CustomerEditView(PermissionRequiredMixin, View):
                     stored = customer_get(user=request.user, tenant_id=tenant_id)
                     form.show_stored(stored, fields_refused_with(exc, CHANGED_MEANWHILE))
             else:
-                if any(saved.detail_text(name) != customer.detail_text(name) for name in changes):
+                if update.written:
                     messages.success(request, _("The customer's details were saved."))
-                else:  # the same values typed another way ("(425) 555-0100"): nothing was written
+                else:  # the same values typed another way ("(425) 555-0100")
                     messages.info(request, _("Nothing was changed."))
                 return redirect(customer)
         else:

@@ -119,13 +119,14 @@ def test_r15_a_submission_overtaken_by_its_twin_answers_with_the_twins_customer(
 @pytest.mark.parametrize("role_user", ["admin_agent", "sales_agent", "helpdesk_agent"])
 def test_r13_agents_who_may_edit_change_details_and_the_history_keeps_it(request, actor, partner, role_user):
     customer = CustomerFactory(partner=partner, country="GB")
-    updated = customer_update(
+    updated, written = customer_update(
         actor=actor(request.getfixturevalue(role_user)),
         customer=customer,
         channel=Channel.WEB,
         company_name=" Tailspin Toys ",
         contact_phone="020 7946 0958",
     )
+    assert written
     assert updated.company_name == "Tailspin Toys"
     assert str(updated.contact_phone) == "+442079460958"
     assert updated.history.count() == 2  # R13: the change is in the history
@@ -178,12 +179,24 @@ def test_f4_customer_update_validate_checks_without_storing(admin_agent):
     assert customer.city == "Paris"
 
 
+def test_r13_the_stored_values_typed_another_way_write_nothing_and_say_so(actor, admin_agent, partner):
+    customer = CustomerFactory(partner=partner, country="US", contact_phone="+14255550100")
+    history = customer.history.count()
+
+    update = customer_update(
+        actor=actor(admin_agent), customer=customer, channel=Channel.WEB, contact_phone="(425) 555-0100"
+    )
+
+    assert not update.written
+    assert customer.history.count() == history
+
+
 def test_r13_staff_edit_details_through_the_admin_channel(actor, staff_user, partner):
     customer = CustomerFactory(partner=partner)
-    updated = customer_update(
+    updated, written = customer_update(
         actor=actor(staff_user), customer=customer, channel=Channel.ADMIN, city="Redmond"
     )
-    assert updated.city == "Redmond"
+    assert written and updated.city == "Redmond"
 
 
 def test_r12_customer_list_searches_own_customers_by_company_domain_or_tenant_id_and_status(
