@@ -9,8 +9,6 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from phonenumber_field.modelfields import PhoneNumberField
-from phonenumber_field.phonenumber import PhoneNumber
-from phonenumbers import NumberParseException
 from simple_history.models import HistoricalRecords
 
 DOMAIN_SUFFIX = ".onmicrosoft.com"
@@ -166,17 +164,6 @@ class Customer(models.Model):
         if name == "contact_phone":
             return value.as_international if value else ""
         return str(getattr(value, "code", value) or "")
-
-    def detail_reads(self, name: str, text: str) -> bool:
-        """Whether `text` is this detail as an edit form showed it: a phone by its value, so that a
-        form drawn with another format (E.164, before a deploy) still reads the same number."""
-        if name != "contact_phone" or not text or not self.contact_phone:
-            return self.detail_text(name) == text
-        try:
-            shown = PhoneNumber.from_string(text, region=self.country.code or None)
-        except (NumberParseException, ValueError):
-            return False
-        return shown.is_valid() and shown.as_e164 == self.contact_phone.as_e164
 
     def detail_display(self, name: str) -> str:
         """A detail as Account info shows it: a country's name, a phone in international format."""

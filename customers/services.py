@@ -201,6 +201,20 @@ def _changed(customer: Customer, changes: dict) -> Customer:
     return customer
 
 
+def _shows(customer: Customer, name: str, text: str) -> bool:
+    """Whether `text` is this detail as an edit form showed it: a phone by its value, so that a form
+    drawn with another format (E.164, before a deploy) still reads the same number."""
+    if customer.detail_text(name) == text:
+        return True
+    if name != "contact_phone" or not text or not customer.contact_phone:
+        return False
+    try:
+        shown = phone_normalize(raw=text, country=customer.country, field=name)
+    except ValidationError:
+        return False
+    return shown == customer.contact_phone.as_e164
+
+
 class CustomerUpdate(NamedTuple):
     """What customer_update did: the customer as stored now, and whether anything was written."""
 
@@ -243,7 +257,7 @@ def customer_update(
         for name in changes
         if seen is not None
         and name in seen
-        and not before.detail_reads(name, seen[name])
+        and not _shows(before, name, seen[name])
         and customer.detail_text(name) != before.detail_text(name)
     }
     if conflicts:
