@@ -161,14 +161,14 @@ def _acceptor_matches(stored: Confirmation, acceptor: Acceptor, country) -> bool
         phone = phone_normalize(raw=acceptor.phone_number, country=country, field="phone_number")
     except ValidationError:
         return False
-    email = (acceptor.email or "").strip()
-    candidate = Confirmation(
-        first_name=(acceptor.first_name or "").strip(),
-        last_name=(acceptor.last_name or "").strip(),
-        email=email,
-        phone_number=phone,
-    )
+    first_name, last_name, email = _trimmed(acceptor)
+    candidate = Confirmation(first_name=first_name, last_name=last_name, email=email, phone_number=phone)
     return _same_acceptor(stored, candidate) and stored.date_agreed == _as_date(acceptor.date_agreed)
+
+
+def _trimmed(acceptor: Acceptor) -> tuple[str, str, str]:
+    """R1: the acceptor's first name, last name and email, trimmed (blank when missing)."""
+    return tuple((value or "").strip() for value in (acceptor.first_name, acceptor.last_name, acceptor.email))
 
 
 def confirmation_submitted(
@@ -223,9 +223,7 @@ def acceptor_validate(*, user, acceptor: Acceptor, country, template: AgreementT
     *Next*); confirmation_record calls it before it stores anything.
     """
     errors: dict[str, list[ValidationError]] = {}
-    first_name = (acceptor.first_name or "").strip()
-    last_name = (acceptor.last_name or "").strip()
-    email = (acceptor.email or "").strip()
+    first_name, last_name, email = _trimmed(acceptor)
     for field, value in (("first_name", first_name), ("last_name", last_name), ("email", email)):
         if not value:
             errors[field] = [ValidationError(_("This field is required."), code="required")]
