@@ -4,7 +4,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import AuthToken
 
@@ -38,10 +37,10 @@ def _own_tokens(user):
 NEW_TOKEN_SESSION_KEY = "accounts:new_api_token"
 
 
-@never_cache  # the page shows a new token once: no copy in the browser's cache
 @require_http_methods(["GET", "POST"])
 def api_tokens(request):
-    """The signed-in user's API tokens; POST creates one, shown on the next page only."""
+    """The signed-in user's API tokens; POST creates one, shown on the next page only (read with
+    GET, so never kept in the browser's cache: portal.middleware.NoStoreMiddleware)."""
     if request.method == "POST":
         # knox stores only a hash: the page after this redirect is the one chance to see the token.
         # A redirect, so that reloading the page shows the list and creates nothing (R15).

@@ -3,7 +3,6 @@
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from agreements.selectors import confirmation_recent
@@ -29,7 +28,6 @@ def home(request):
 
 
 @login_not_required
-@never_cache
 @require_safe
 def healthz(request):
     """For load balancers: 200 `ok` without signing in; HEAD too, as many probes send it."""
