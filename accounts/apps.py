@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib import messages
 from django.contrib.auth.signals import user_logged_out
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +23,5 @@ def forget_unshown_messages(sender, request, **kwargs):
 
 def say_signed_out(sender, request, **kwargs):
     """The sign-in page after signing out says so; a shared computer's next user sees it was done."""
-    from django.contrib import messages
-
     if hasattr(request, "_messages"):
         messages.info(request, _("You have signed out."))
