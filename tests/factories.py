@@ -1,13 +1,14 @@
 """Factories per app (factory-boy)."""
 
 import datetime
+import uuid
 
 import factory
 from django.contrib.auth.models import Group
 
 from accounts import roles
 from accounts.models import Partner, User
-from agreements.models import AgreementType, Confirmation, ConfirmationChannel
+from agreements.models import AgreementTemplate, AgreementType, Confirmation, ConfirmationChannel
 from agreements.selectors import template_latest_mca
 from customers.models import Customer
 from orders.models import Offer, Order, OrderLine, Subscription
@@ -72,6 +73,19 @@ class CustomerFactory(factory.django.DjangoModelFactory):
     contact_first_name = "Pat"
     contact_last_name = "Primary"
     contact_email = factory.Sequence(lambda n: f"pat{n}@example.com")
+
+
+class AgreementTemplateFactory(factory.django.DjangoModelFactory):
+    """Another version of the Microsoft Customer Agreement (staff add them in the admin, R7)."""
+
+    class Meta:
+        model = AgreementTemplate
+
+    template_id = factory.LazyFunction(uuid.uuid4)
+    agreement_type = AgreementType.MICROSOFT_CUSTOMER_AGREEMENT
+    agreement_link = "https://aka.ms/customeragreement"
+    version_rank = 1
+    published_on = datetime.date(2023, 1, 1)
 
 
 class ConfirmationFactory(factory.django.DjangoModelFactory):

@@ -14,7 +14,7 @@ from agreements.models import AgreementTemplate, AgreementType, Confirmation
 from agreements.selectors import template_latest_mca
 from customers.models import Customer
 from portal.pagination import PER_PAGE
-from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
+from tests.factories import AgreementTemplateFactory, ConfirmationFactory, CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -200,10 +200,7 @@ def test_r7_admin_refuses_a_template_published_after_today(client, staff_user):
 
 def test_r7_r2_a_template_published_after_today_is_not_the_one_the_ui_confirms(staff_user):
     current = template_latest_mca()
-    AgreementTemplate.objects.create(
-        template_id=uuid.uuid4(),
-        agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
-        agreement_link="https://aka.ms/customeragreement",
+    AgreementTemplateFactory(
         version_rank=current.version_rank + 1,
         published_on=timezone.localdate() + datetime.timedelta(days=30),
     )

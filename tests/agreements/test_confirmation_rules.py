@@ -25,7 +25,7 @@ from agreements.services import (
     confirm_refusal,
     confirmation_record,
 )
-from tests.factories import CustomerFactory, UserFactory
+from tests.factories import AgreementTemplateFactory, CustomerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -183,13 +183,7 @@ def test_r2_the_earliest_date_is_the_publication_of_the_template_confirmed_not_o
 ):
     """The API confirms any MCA version (R7): an older one's own publication date is its bound."""
     first = AgreementTemplate.objects.get(template_id=MCA_TEMPLATE_ID)
-    newer = AgreementTemplate.objects.create(
-        template_id=uuid.uuid4(),
-        agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
-        agreement_link="https://aka.ms/customeragreement",
-        version_rank=1,
-        published_on=datetime.date(2023, 1, 1),
-    )
+    newer = AgreementTemplateFactory(version_rank=1, published_on=datetime.date(2023, 1, 1))
     june_2022 = datetime.date(2022, 6, 1)
 
     confirmation = record(actor, sales_agent, customer, acceptor(date_agreed=june_2022), template=first)
@@ -352,13 +346,7 @@ def test_r6_a_change_in_any_one_of_the_four_fields_is_a_new_confirmation(
 
 
 def test_r7_latest_mca_template_is_used(actor, sales_agent, customer, acceptor):
-    newer = AgreementTemplate.objects.create(
-        template_id=uuid.uuid4(),
-        agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
-        agreement_link="https://aka.ms/customeragreement",
-        version_rank=1,
-        published_on=datetime.date(2023, 1, 1),
-    )
+    newer = AgreementTemplateFactory(version_rank=1, published_on=datetime.date(2023, 1, 1))
     assert template_latest_mca() == newer
     confirmation = record(actor, sales_agent, customer, acceptor())
     assert confirmation.template == newer

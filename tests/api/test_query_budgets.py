@@ -5,15 +5,15 @@ as referenceCustomerId reading each order's customer) makes the counts differ.
 """
 
 import datetime
-import uuid
 
 import pytest
 from django.db import connection
 from django.db.models import Max
 from django.test.utils import CaptureQueriesContext
 
-from agreements.models import AgreementTemplate, AgreementType
+from agreements.models import AgreementTemplate
 from tests.factories import (
+    AgreementTemplateFactory,
     ConfirmationFactory,
     CustomerFactory,
     OfferFactory,
@@ -70,13 +70,7 @@ def _add_offers(customer, count):
 def _add_templates(customer, count):
     rank = AgreementTemplate.objects.aggregate(Max("version_rank"))["version_rank__max"]
     for offset in range(1, count + 1):
-        AgreementTemplate.objects.create(
-            template_id=uuid.uuid4(),
-            agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
-            agreement_link="https://aka.ms/customeragreement",
-            version_rank=rank + offset,
-            published_on=datetime.date(2024, 1, 1),
-        )
+        AgreementTemplateFactory(version_rank=rank + offset, published_on=datetime.date(2024, 1, 1))
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from orders.models import Order
 from portal.api_views import ApiView
 from tests.api.helpers import assert_error
 from tests.factories import (
+    AgreementTemplateFactory,
     CustomerFactory,
     OfferFactory,
     OrderFactory,
@@ -211,15 +212,8 @@ def test_r15_a_request_id_reused_with_another_acceptor_or_order_is_409_and_recor
 
 
 def test_r15_a_request_id_reused_for_another_agreement_template_is_409(api, admin_agent, partner):
-    from agreements.models import AgreementTemplate, AgreementType
 
-    newer = AgreementTemplate.objects.create(
-        template_id=uuid.uuid4(),
-        agreement_type=AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
-        agreement_link="https://aka.ms/customeragreement",
-        version_rank=1,
-        published_on="2020-01-01",
-    )
+    newer = AgreementTemplateFactory(version_rank=1, published_on="2020-01-01")
     customer = CustomerFactory(partner=partner)
     client = api(admin_agent)
     url = f"/v1/customers/{customer.tenant_id}/agreements"
