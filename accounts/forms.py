@@ -1,9 +1,9 @@
-"""Sign-in form with the product's labels (PRODUCT §5); password change; API token forms."""
+"""Sign-in form with the product's labels (PRODUCT §5); API token forms."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -31,28 +31,6 @@ class SignInForm(AuthenticationForm):
         if self.is_bound and self.non_field_errors():
             for field in self.fields.values():
                 field.widget.attrs.update({"aria-invalid": "true", "aria-describedby": NON_FIELD_ERRORS_ID})
-
-
-class ChangePasswordForm(PasswordChangeForm):
-    """Django's password change, refusing the current password as the new one.
-
-    Django accepted it and said "Your password was changed." although nothing was.
-    """
-
-    error_messages = {
-        **PasswordChangeForm.error_messages,
-        "password_unchanged": _("The new password must differ from the current one."),
-    }
-
-    def clean(self):
-        cleaned = super().clean()
-        new = cleaned.get("new_password2")
-        if new and not self.has_error("old_password") and self.user.check_password(new):
-            self.add_error(
-                "new_password2",
-                forms.ValidationError(self.error_messages["password_unchanged"], code="password_unchanged"),
-            )
-        return cleaned
 
 
 class ApiTokenRevokeForm(forms.Form):
