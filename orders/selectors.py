@@ -25,6 +25,13 @@ def order_list(*, customer) -> QuerySet[Order]:
     )
 
 
+def order_from_submission(*, customer, idempotency_key) -> Order | None:
+    """The order an earlier post of the same submission placed for this customer (R15), if any."""
+    if idempotency_key is None:
+        return None
+    return Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
+
+
 def subscription_list(*, customer) -> QuerySet[Subscription]:
     return Subscription.objects.filter(customer=customer).select_related("offer").order_by("created_at", "id")
 

@@ -12,6 +12,7 @@ from agreements.services import agreements_available
 from customers.locks import customer_lock_for_update
 from customers.models import Channel, Customer
 from orders.models import Offer, Order, OrderLine, Subscription
+from orders.selectors import order_from_submission
 from portal.audit import Actor
 from portal.once import CHANGED_MEANWHILE, SubmissionReused
 
@@ -151,12 +152,11 @@ def order_place(
     if not user.has_perm("orders.add_order") or user.partner_id is None:
         raise PermissionDenied(_("You do not have permission to place orders."))
     customer = customer_lock_for_update(customer=customer, user=user)
-    if idempotency_key is not None:
-        existing = Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
-        if existing is not None:
-            if _same_lines(existing, lines):
-                return existing
-            raise SubmissionReused()
+    existing = order_from_submission(customer=customer, idempotency_key=idempotency_key)
+    if existing is not None:
+        if _same_lines(existing, lines):
+            return existing
+        raise SubmissionReused()
     if agreements_available() and not customer.is_confirmed:
         raise AgreementRequired()
     if not lines:
