@@ -136,10 +136,16 @@ class CustomerCreateView(PermissionRequiredMixin, View):
         if action == "edit":
             return self._step1(request, form)
         actor = actor_from_request(request)
-        if not self._check(form, actor):
+        refusals = self._refusals(form, actor)
+        if refusals:
             # The same submission, a moment ahead, may have just created the customer and so
             # taken its domain (R15): show that customer, not "already exists".
-            return self._submitted(request, form, key, submitted_as) or self._step1(request, form)
+            submitted = self._submitted(request, form, key, submitted_as)
+            if submitted is not None:
+                return submitted
+            for exc, field_map in refusals:
+                add_service_errors(form, exc, field_map)
+            return self._step1(request, form)
         if action != "create":
             context = {**self._review_context(form), "confirm_refusal": confirm_refusal(request.user)}
             return render(request, self.review_template, context)
@@ -167,17 +173,18 @@ class CustomerCreateView(PermissionRequiredMixin, View):
             details, acceptor = submitted_as
             return redirect(submitted_customer(existing, details, acceptor))
         except ValidationError as exc:
-            form.errors.clear()
             add_service_errors(form, exc)
             renew_submission_key(form, exc)
             return self._step1(request, form)
 
-    def _check(self, form, actor) -> bool:
-        """Run the services' rules now so that errors show on step 1, not only at the end."""
+    def _refusals(self, form, actor) -> list[tuple[ValidationError, dict[str, str] | None]]:
+        """The services' rules run now, so that errors show on step 1, not only at the end: each
+        refusal with the map of its fields to the form's (none refused: an empty list)."""
+        refusals = []
         try:
             customer_validate(actor=actor, **form.details())
         except ValidationError as exc:
-            add_service_errors(form, exc)
+            refusals.append((exc, None))
         acceptor = form.acceptor()
         if acceptor is not None:
             try:
@@ -188,8 +195,8 @@ class CustomerCreateView(PermissionRequiredMixin, View):
                     template=template_for_confirmation(),
                 )
             except ValidationError as exc:
-                add_service_errors(form, exc, form.acceptor_field_map())
-        return not form.errors
+                refusals.append((exc, form.acceptor_field_map()))
+        return refusals
 
     def _check_cleaned_fields(self, form, actor) -> None:
         """R14: every bad field gets its message in one round, not only those the form checks.
