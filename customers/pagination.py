@@ -9,7 +9,7 @@ from django.utils.functional import cached_property
 
 from customers import list_state
 from customers.models import Customer, CustomerListSearch
-from customers.selectors import customer_list_state, customer_search_text
+from customers.selectors import customer_list, customer_list_state, customer_search_text
 
 
 class CustomerPaginator(Paginator):
@@ -30,11 +30,21 @@ class CustomerPaginator(Paginator):
     FEW_MATCHES = 0.2
 
     def __init__(
-        self, *args, known_count=None, unsearched_count=None, version=None, search: str = "", **kwargs
+        self,
+        *args,
+        known_count=None,
+        unsearched_count=None,
+        version=None,
+        search: str = "",
+        walked_list=None,
+        **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        # The same customers, matched row by row (SQLite, customers.selectors.customer_list):
+        # what a walk of the name index filters, where the search index would fetch every match.
+        self.walked_list = self.object_list if walked_list is None else walked_list
         self.known_count = known_count
-        # How many the list holds without the search (a search on PostgreSQL asks).
+        # How many the list holds without the search (a search weighs a walk against a sort by it).
         self.unsearched_count = unsearched_count
         # Which state of the list this is: the unsearched list's deep pages start from page
         # anchors, and a search is remembered for it.
@@ -48,7 +58,15 @@ class CustomerPaginator(Paginator):
         count, version = customer_list_state(user=user, status=status)
         search = customer_search_text(search)
         if search:
-            return cls(object_list, per_page, unsearched_count=count, version=version, search=search)
+            walked = customer_list(user=user, q=search, status=status, indexed=False)
+            return cls(
+                object_list,
+                per_page,
+                unsearched_count=count,
+                version=version,
+                search=search,
+                walked_list=walked,
+            )
         return cls(object_list, per_page, known_count=count, version=version)
 
     @cached_property
@@ -71,23 +89,27 @@ class CustomerPaginator(Paginator):
         return list_state.search_get(version=self.version, search=self.search)
 
     def _sorts_matches(self, *, from_first: bool) -> bool:
-        """Whether PostgreSQL should fetch a search's matches by the trigram indexes and sort them.
+        """Whether a search's matches are fetched by the search indexes and sorted.
 
-        The alternative is to walk the name index and filter every entry until a page is
-        full. From the top of the list the walk first passes every name before the first
-        match, so a search matching a small share of the list sorts. From a remembered
-        first match, a page's walk reads about per_page × unsearched / total entries (the
-        matches spread evenly, at worst) against the sort's `total`: the fewer is taken.
+        The alternative is to walk the name index and test every entry until a page is
+        full. From a remembered first match, a page's walk reads about per_page × unsearched
+        / total entries (the matches spread evenly, at worst) against the sort's `total`:
+        the fewer is taken. SQLite judges a walk from the top of the list the same way.
+        PostgreSQL expects the matches spread evenly and would walk from the top even for a
+        search whose first match is far down: there a search matching a small share of the
+        list sorts.
         """
-        if connection.vendor != "postgresql" or self.known_count is not None or self.unsearched_count is None:
+        if self.known_count is not None or self.unsearched_count is None:
             return False
-        if from_first:
+        if from_first or connection.vendor != "postgresql":
             return self.count * self.count <= self.per_page * self.unsearched_count
         return self.count <= self.unsearched_count * self.FEW_MATCHES
 
     def _ids_in_order(self):
+        if not self._sorts_matches(from_first=False):
+            return self.walked_list.select_related(None)
         queryset = self.object_list.select_related(None)
-        if self._sorts_matches(from_first=False):
+        if connection.vendor == "postgresql":
             # A search the trigram indexes serve. PostgreSQL expects the matches spread evenly
             # and walks the name index filtering every entry until it has a page (51 ms for a
             # name 45 % down the list); fetching the matches by the trigram indexes and sorting
@@ -134,7 +156,7 @@ class CustomerPaginator(Paginator):
         if first is not None and bottom <= self.count - top and not self._sorts_matches(from_first=True):
             # A remembered search: from its first match, skipping only matches. In the
             # list's order, which the name index serves from there (both databases).
-            ids = self.object_list.select_related(None).filter(list_state.at_or_after(first))
+            ids = self.walked_list.select_related(None).filter(list_state.at_or_after(first))
             return self._rows_of(ids.values("pk")[bottom:top])
         ordered = self._ids_in_order()
         anchor = self._anchor(ordered, bottom, top)

@@ -2,15 +2,22 @@
 
 import uuid
 
+from django.db import connection
 from django.db.models import Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 
 from customers.list_state import ListVersion
 from customers.models import AgreementStatus, Customer, PartnerCustomerCount
+from customers.triggers import SEARCH_INDEX
 
 
-def customer_list(*, user, q: str = "", status: str = "") -> QuerySet[Customer]:
-    """The user's partner's customers, searched by company name, domain or tenant id."""
+def customer_list(*, user, q: str = "", status: str = "", indexed: bool = True) -> QuerySet[Customer]:
+    """The user's partner's customers, searched by company name, domain or tenant id.
+
+    `indexed=False` matches the search row by row on SQLite, for a walk of the name index
+    that stops at a page's last match (customers.pagination); the same customers either way.
+    """
     qs = (
         Customer.objects.filter(partner_id=user.partner_id).with_agreement()
         if user.partner_id
@@ -18,7 +25,7 @@ def customer_list(*, user, q: str = "", status: str = "") -> QuerySet[Customer]:
     )
     q = customer_search_text(q)
     if q:
-        qs = qs.filter(customer_search_condition(q))
+        qs = qs.filter(customer_search_condition(q, indexed=indexed))
     if status in AgreementStatus.values:
         qs = qs.with_status(status)
     return qs.order_by("company_name", "id")
@@ -36,16 +43,34 @@ NOTHING = Q(pk__in=[])
 PREFIX_FIELDS = ("company_name", "domain")
 
 
-def customer_search_condition(q: str) -> Q:
+def customer_search_condition(q: str, *, indexed: bool = True) -> Q:
     """A fragment of the company name or domain (trigram indexes on PostgreSQL), or a tenant id or
     its beginning (its unique index)."""
     if "\x00" in q:
         return NOTHING
-    condition = Q(company_name__icontains=q) | Q(domain__icontains=q)
+    condition = name_or_domain_condition(q, indexed=indexed)
     tenant_ids = tenant_id_range(q)
     if tenant_ids is not None:
         condition |= Q(tenant_id__range=tenant_ids)
     return condition
+
+
+# The fewest characters SQLite's search index finds: it indexes every three in a row.
+SEARCH_INDEX_MIN = 3
+
+
+def name_or_domain_condition(q: str, *, indexed: bool = True) -> Q:
+    """Customers whose company name or domain contains `q`, case ignored.
+
+    On SQLite a fragment of three characters or more is looked up in the trigram index
+    (customers/triggers.py) instead of matched against every row; the index folds the case of
+    every script, as PostgreSQL's UPPER does, where LIKE folds only ASCII letters. A quoted
+    phrase of trigrams matches exactly where the fragment occurs.
+    """
+    if indexed and connection.vendor == "sqlite" and len(q) >= SEARCH_INDEX_MIN:
+        phrase = '"{}"'.format(q.replace('"', '""'))
+        return Q(pk__in=RawSQL(f"SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH %s", [phrase]))
+    return Q(company_name__icontains=q) | Q(domain__icontains=q)
 
 
 # A tenant id's beginning is searched from its first block on: shorter, "cafe" or "2024" are words.

@@ -12,6 +12,9 @@ instead of deleting the row, and triggers on the count table drop a partner's an
 and searches when its row is deleted or its versions are set back (a fixture, a
 restore), so nothing kept for an earlier state can come back into use.
 
+On SQLite they also keep the customer search's trigram index (`SEARCH_INDEX`), which
+PostgreSQL's own indexes need no trigger for.
+
 They fire for every write of the table, whatever made it (services, bulk seed,
 admin, fixtures), so the counts cannot drift — as long as the triggers exist. On
 SQLite most schema changes rebuild the table (create a copy, move the rows, drop the
@@ -59,6 +62,42 @@ _SQLITE_COUNT_IN = f"""
             ON CONFLICT (partner_id) DO UPDATE
             SET customers = customers + 1, confirmed = confirmed + excluded.confirmed,
                 list_version = list_version + 1;"""
+
+# SQLite's index for the customer search (issue 6), as PostgreSQL has its trigram indexes
+# (migration 0005): a full-text table of every customer's company name and domain, its
+# rowid the customer's id, split into trigrams, so that a fragment of three characters or
+# more is found without reading every row (customers.selectors). It holds no copy of the
+# text (content= the customer table); the triggers below keep it in step with the rows.
+SEARCH_INDEX = "customers_customer_search"
+SQLITE_SEARCH_INDEX = f"""
+    CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_INDEX} USING fts5(
+        company_name, domain, content='customers_customer', content_rowid='id', tokenize='trigram'
+    )"""
+# Rebuilt from the rows: created anew, or written without its triggers for a while.
+SQLITE_SEARCH_REBUILD = f"INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}) VALUES ('rebuild')"
+# An external-content index forgets a row by its old values.
+_SQLITE_SEARCH_OUT = f"""
+            INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}, rowid, company_name, domain)
+            VALUES ('delete', OLD.id, OLD.company_name, OLD.domain);"""
+_SQLITE_SEARCH_IN = f"""
+            INSERT INTO {SEARCH_INDEX} (rowid, company_name, domain)
+            VALUES (NEW.id, NEW.company_name, NEW.domain);"""
+
+SQLITE_SEARCH = {
+    "customer_search_insert": f"""
+        CREATE TRIGGER customer_search_insert AFTER INSERT ON customers_customer
+        BEGIN{_SQLITE_SEARCH_IN}
+        END""",
+    "customer_search_delete": f"""
+        CREATE TRIGGER customer_search_delete AFTER DELETE ON customers_customer
+        BEGIN{_SQLITE_SEARCH_OUT}
+        END""",
+    "customer_search_update": f"""
+        CREATE TRIGGER customer_search_update AFTER UPDATE OF company_name, domain, id ON customers_customer
+        WHEN OLD.company_name IS NOT NEW.company_name OR OLD.domain IS NOT NEW.domain OR OLD.id IS NOT NEW.id
+        BEGIN{_SQLITE_SEARCH_OUT}{_SQLITE_SEARCH_IN}
+        END""",
+}
 
 SQLITE = {
     "customer_count_insert": f"""
@@ -114,6 +153,7 @@ SQLITE = {
             DELETE FROM {ANCHORS} WHERE partner_id IN (OLD.partner_id, NEW.partner_id);
             DELETE FROM {SEARCHES} WHERE partner_id IN (OLD.partner_id, NEW.partner_id);
         END""",
+    **SQLITE_SEARCH,
 }
 
 POSTGRESQL_FUNCTION = f"""
@@ -241,11 +281,17 @@ def installed_triggers(connection) -> set[str]:
         return {name for (name,) in cursor.fetchall()} & set(trigger_definitions(connection))
 
 
+def search_index_exists(connection) -> bool:
+    """Whether SQLite's search index exists (PostgreSQL's indexes are migrations' own)."""
+    return connection.vendor != "sqlite" or SEARCH_INDEX in connection.introspection.table_names()
+
+
 def ensure_triggers(connection) -> bool:
-    """Create the count triggers that are missing and recount; True when something was missing."""
+    """Create the count triggers (and SQLite's search index) that are missing and recount;
+    True when something was missing."""
     definitions = trigger_definitions(connection)
     missing = set(definitions) - installed_triggers(connection)
-    if not missing:
+    if not missing and search_index_exists(connection):
         return False
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
@@ -253,6 +299,8 @@ def ensure_triggers(connection) -> bool:
                 cursor.execute(POSTGRESQL_FUNCTION)
                 cursor.execute(POSTGRESQL_TRUNCATE_FUNCTION)
                 cursor.execute(POSTGRESQL_ANCHORS_FUNCTION)
+            else:
+                cursor.execute(SQLITE_SEARCH_INDEX)
             for name in sorted(missing):
                 cursor.execute(definitions[name])
         recount(connection)
@@ -260,10 +308,13 @@ def ensure_triggers(connection) -> bool:
 
 
 def recount(connection) -> None:
-    """Count every partner's customers again from the rows (after a restore, say)."""
+    """Count every partner's customers again from the rows (after a restore, say); on SQLite,
+    index their names and domains again too."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for statement in RECOUNT:
             cursor.execute(statement)
+        if connection.vendor == "sqlite":
+            cursor.execute(SQLITE_SEARCH_REBUILD)
 
 
 def drop_triggers(connection) -> None:
@@ -274,6 +325,8 @@ def drop_triggers(connection) -> None:
             else:
                 table = TABLE if name in ON_COUNTS else "customers_customer"
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TABLE IF EXISTS {SEARCH_INDEX}")
         if connection.vendor == "postgresql":
             cursor.execute("DROP FUNCTION IF EXISTS customer_count_change()")
             cursor.execute("DROP FUNCTION IF EXISTS customer_count_truncate()")

@@ -73,6 +73,8 @@ def pytest_runtest_setup(item):
         if os.environ.get("ACCORD_REQUIRE_POSTGRESQL"):
             pytest.fail("This pass must run on PostgreSQL but DATABASE_URL does not point to it.")
         pytest.skip("needs PostgreSQL; runs in the PostgreSQL pass (DATABASE_URL=postgres://…)")
+    if item.get_closest_marker("sqlite") and connection.vendor != "sqlite":
+        pytest.skip("needs SQLite; runs in the SQLite pass")
 
 
 # Users -----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from agreements.models import ConfirmationChannel
 from agreements.services import confirmation_record
 from customers.apps import ensure_customer_count_triggers
 from customers.models import AgreementStatus, Customer, PartnerCustomerCount
-from customers.selectors import customer_list_state, customer_status_counts
+from customers.selectors import customer_list, customer_list_state, customer_status_counts
 from customers.services import customer_create
 from customers.triggers import ON_COUNTS, drop_triggers, installed_triggers, trigger_definitions
 from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
@@ -135,8 +135,9 @@ def test_f4_truncating_the_customer_table_empties_the_counts(partner):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_f4_triggers_survive_a_migration_that_rebuilds_the_customer_table(partner):
+def test_f4_triggers_survive_a_migration_that_rebuilds_the_customer_table(admin_agent, partner):
     """On SQLite most schema changes copy the table and drop the old one, triggers and all."""
+    before = CustomerFactory(partner=partner, company_name="Harbor Before")
     old_field = Customer._meta.get_field("city")
     new_field = models.CharField(max_length=old_field.max_length + 1)
     new_field.set_attributes_from_name("city")
@@ -149,8 +150,11 @@ def test_f4_triggers_survive_a_migration_that_rebuilds_the_customer_table(partne
             assert installed_triggers(connection) <= ON_COUNTS
         call_command("migrate", verbosity=0)
         assert installed_triggers(connection) == set(trigger_definitions(connection))
-        CustomerFactory.create_batch(2, partner=partner)
-        assert kept_counts() == real_counts() == {partner.pk: (2, 0)}
+        after = CustomerFactory(partner=partner, company_name="Harbor After")
+        CustomerFactory(partner=partner)
+        assert kept_counts() == real_counts() == {partner.pk: (3, 0)}
+        # The search finds rows from before and after the rebuild (SQLite's index is rebuilt).
+        assert {c.pk for c in customer_list(user=admin_agent, q="harbor")} == {before.pk, after.pk}
     finally:
         with connection.schema_editor() as editor:
             editor.alter_field(Customer, new_field, old_field)

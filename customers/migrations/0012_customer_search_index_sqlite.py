@@ -1,0 +1,37 @@
+"""SQLite's index for the customer search: a trigram full-text table of the company names and
+domains, kept by triggers (issue 6; customers/triggers.py). PostgreSQL has had its trigram
+indexes since 0005: nothing changes there.
+
+A search of 100,000 customers read every row (about 10 ms for the count alone on the
+benchmark's machine); the index finds the matches instead.
+"""
+
+from django.db import migrations
+
+
+def create_index(apps, schema_editor):
+    # Created from its one definition with the triggers that keep it, and filled from the rows.
+    from customers.triggers import ensure_triggers
+
+    ensure_triggers(schema_editor.connection)
+
+
+def drop_index(apps, schema_editor):
+    from customers.triggers import SEARCH_INDEX, SQLITE_SEARCH
+
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        for name in SQLITE_SEARCH:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        cursor.execute(f"DROP TABLE IF EXISTS {SEARCH_INDEX}")
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("customers", "0011_domain_in_use_message"),
+    ]
+
+    operations = [
+        migrations.RunPython(create_index, drop_index, elidable=False),
+    ]
