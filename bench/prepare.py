@@ -106,14 +106,19 @@ def explain_plans(*, user, search: str, deep_page: int, per_page: int) -> dict:
     plans = {}
     for name, qs in cases.items():
         plans[name] = {"sql": _sql(qs), "plan": _explain(qs, analyze=analyze)}
-    plans["uses_index_for_search"] = _uses_index(plans["company_name_icontains"]["plan"], connection.vendor)
+    plans["uses_index_for_search"] = _uses_index(plans, connection.vendor)
     return plans
 
 
-def _uses_index(plan: str, vendor: str) -> bool | None:
-    if vendor != "postgresql":
-        return None  # SQLite cannot index a LIKE '%fragment%'; nothing to show
-    return "Index" in plan and "Seq Scan" not in plan
+def _uses_index(plans: dict, vendor: str) -> bool:
+    """PostgreSQL: the trigram index serves `icontains` itself (issue 6). SQLite cannot index a
+    LIKE '%fragment%': the list's search count reads its trigram full-text table instead."""
+    if vendor == "postgresql":
+        plan = plans["company_name_icontains"]["plan"]
+        return "Index" in plan and "Seq Scan" not in plan
+    from customers.triggers import SEARCH_INDEX
+
+    return f"SCAN {SEARCH_INDEX} VIRTUAL TABLE" in plans["search_count"]["plan"]
 
 
 def main(argv=None) -> int:
