@@ -9,7 +9,12 @@ from django.utils.functional import cached_property
 
 from customers import list_state
 from customers.models import Customer, CustomerListSearch
-from customers.selectors import customer_list, customer_list_state, customer_search_text
+from customers.selectors import (
+    customer_list,
+    customer_list_state,
+    customer_search_text,
+    customer_search_total,
+)
 
 
 class CustomerPaginator(Paginator):
@@ -36,13 +41,14 @@ class CustomerPaginator(Paginator):
         unsearched_count=None,
         version=None,
         search: str = "",
-        walked_list=None,
+        user=None,
+        status: str = "",
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
-        # The same customers, matched row by row (SQLite, customers.selectors.customer_list):
-        # what a walk of the name index filters, where the search index would fetch every match.
-        self.walked_list = self.object_list if walked_list is None else walked_list
+        # Whose list, filtered by which status: a search's total and its walk are read for them.
+        self.user = user
+        self.status = status
         self.known_count = known_count
         # How many the list holds without the search (a search weighs a walk against a sort by it).
         self.unsearched_count = unsearched_count
@@ -58,14 +64,14 @@ class CustomerPaginator(Paginator):
         count, version = customer_list_state(user=user, status=status)
         search = customer_search_text(search)
         if search:
-            walked = customer_list(user=user, q=search, status=status, indexed=False)
             return cls(
                 object_list,
                 per_page,
                 unsearched_count=count,
                 version=version,
                 search=search,
-                walked_list=walked,
+                user=user,
+                status=status,
             )
         return cls(object_list, per_page, known_count=count, version=version)
 
@@ -75,7 +81,19 @@ class CustomerPaginator(Paginator):
             return self.known_count
         if self.remembered is not None:
             return self.remembered.total
+        if self.user is not None:
+            total = customer_search_total(user=self.user, q=self.search, status=self.status)
+            if total is not None:
+                return total
         return self.object_list.select_related(None).order_by().count()
+
+    @cached_property
+    def walked_list(self):
+        """The same customers, matched row by row (on SQLite, customers.selectors.customer_list):
+        what a walk of the name index filters, where the search index would fetch every match."""
+        if self.user is None or not self.search:
+            return self.object_list
+        return customer_list(user=self.user, q=self.search, status=self.status, indexed=False)
 
     @property
     def _remembers(self) -> bool:

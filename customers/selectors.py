@@ -9,7 +9,7 @@ from django.http import Http404
 
 from customers.list_state import ListVersion
 from customers.models import AgreementStatus, Customer, PartnerCustomerCount
-from customers.triggers import SEARCH_INDEX
+from customers.triggers import SEARCH_INDEX, SEARCH_KEY_BITS
 
 
 def customer_list(*, user, q: str = "", status: str = "", indexed: bool = True) -> QuerySet[Customer]:
@@ -25,10 +25,25 @@ def customer_list(*, user, q: str = "", status: str = "", indexed: bool = True) 
     )
     q = customer_search_text(q)
     if q:
-        qs = qs.filter(customer_search_condition(q, indexed=indexed))
+        qs = qs.filter(customer_search_condition(q, partner_id=user.partner_id if indexed else None))
     if status in AgreementStatus.values:
         qs = qs.with_status(status)
     return qs.order_by("company_name", "id")
+
+
+def customer_search_total(*, user, q: str, status: str = "") -> int | None:
+    """How many of the partner's customers a search matches, counted in SQLite's search index alone.
+
+    None where the index cannot tell: another database, a status filter (the status is the
+    row's), a text too short for the index or that may be a tenant id's beginning.
+    """
+    q = customer_search_text(q)
+    if status or "\x00" in q or tenant_id_range(q) is not None or not _index_finds(q, user.partner_id):
+        return None
+    where, params = _search_index_match(q, user.partner_id)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*) FROM {SEARCH_INDEX} WHERE {where}", params)
+        return cursor.fetchone()[0]
 
 
 def customer_search_text(q: str | None) -> str:
@@ -43,12 +58,24 @@ NOTHING = Q(pk__in=[])
 PREFIX_FIELDS = ("company_name", "domain")
 
 
-def customer_search_condition(q: str, *, indexed: bool = True) -> Q:
+def customer_search_condition(q: str, *, partner_id: int | None = None) -> Q:
     """A fragment of the company name or domain (trigram indexes on PostgreSQL), or a tenant id or
-    its beginning (its unique index)."""
+    its beginning (its unique index).
+
+    On SQLite a fragment of three characters or more is looked up in the partner's part of
+    the search index (customers/triggers.py) when the partner is given, instead of matched
+    against every row. The index folds the case of every script, as PostgreSQL's UPPER does,
+    where LIKE folds only ASCII letters.
+    """
     if "\x00" in q:
         return NOTHING
-    condition = name_or_domain_condition(q, indexed=indexed)
+    if _index_finds(q, partner_id):
+        where, params = _search_index_match(q, partner_id)
+        # The rowid less the partner's part is the customer's id.
+        low = partner_id << SEARCH_KEY_BITS
+        condition = Q(pk__in=RawSQL(f"SELECT rowid - %s FROM {SEARCH_INDEX} WHERE {where}", [low, *params]))
+    else:
+        condition = Q(company_name__icontains=q) | Q(domain__icontains=q)
     tenant_ids = tenant_id_range(q)
     if tenant_ids is not None:
         condition |= Q(tenant_id__range=tenant_ids)
@@ -59,18 +86,18 @@ def customer_search_condition(q: str, *, indexed: bool = True) -> Q:
 SEARCH_INDEX_MIN = 3
 
 
-def name_or_domain_condition(q: str, *, indexed: bool = True) -> Q:
-    """Customers whose company name or domain contains `q`, case ignored.
+def _index_finds(q: str, partner_id: int | None) -> bool:
+    return partner_id is not None and connection.vendor == "sqlite" and len(q) >= SEARCH_INDEX_MIN
 
-    On SQLite a fragment of three characters or more is looked up in the trigram index
-    (customers/triggers.py) instead of matched against every row; the index folds the case of
-    every script, as PostgreSQL's UPPER does, where LIKE folds only ASCII letters. A quoted
-    phrase of trigrams matches exactly where the fragment occurs.
-    """
-    if indexed and connection.vendor == "sqlite" and len(q) >= SEARCH_INDEX_MIN:
-        phrase = '"{}"'.format(q.replace('"', '""'))
-        return Q(pk__in=RawSQL(f"SELECT rowid FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH %s", [phrase]))
-    return Q(company_name__icontains=q) | Q(domain__icontains=q)
+
+def _search_index_match(q: str, partner_id: int) -> tuple[str, list]:
+    """The condition on SQLite's search index that finds `q` among the partner's rows, and its
+    parameters: a quoted phrase of trigrams, which matches exactly where `q` occurs (its query
+    syntax taken as text), within the partner's range of rowids."""
+    low = partner_id << SEARCH_KEY_BITS
+    phrase = '"{}"'.format(q.replace('"', '""'))
+    high = low + (1 << SEARCH_KEY_BITS) - 1
+    return f"{SEARCH_INDEX} MATCH %s AND rowid BETWEEN %s AND %s", [phrase, low, high]
 
 
 # A tenant id's beginning is searched from its first block on: shorter, "cafe" or "2024" are words.

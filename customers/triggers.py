@@ -64,24 +64,33 @@ _SQLITE_COUNT_IN = f"""
                 list_version = list_version + 1;"""
 
 # SQLite's index for the customer search (issue 6), as PostgreSQL has its trigram indexes
-# (migration 0005): a full-text table of every customer's company name and domain, its
-# rowid the customer's id, split into trigrams, so that a fragment of three characters or
-# more is found without reading every row (customers.selectors). It holds no copy of the
-# text (content= the customer table); the triggers below keep it in step with the rows.
+# (migration 0005): a full-text table of every customer's company name and domain split into
+# trigrams, so that a fragment of three characters or more is found without reading every
+# row (customers.selectors). Its rowid is the customer's partner and id in one number, the
+# partner's id above `SEARCH_KEY_BITS` bits: a partner's customers are one range of rowids,
+# so a search counts its matches from the index alone. It keeps no copy of the text
+# (contentless); the triggers below keep it in step with the rows, giving a row's old
+# values to forget it by.
 SEARCH_INDEX = "customers_customer_search"
+# Room for 2**40 customer ids, and 2**23 partners' ids below SQLite's 64-bit integers.
+SEARCH_KEY_BITS = 40
 SQLITE_SEARCH_INDEX = f"""
     CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_INDEX} USING fts5(
-        company_name, domain, content='customers_customer', content_rowid='id', tokenize='trigram'
+        company_name, domain, content='', tokenize='trigram'
     )"""
-# Rebuilt from the rows: created anew, or written without its triggers for a while.
-SQLITE_SEARCH_REBUILD = f"INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}) VALUES ('rebuild')"
-# An external-content index forgets a row by its old values.
+# Built again from the rows: created anew, or written without its triggers for a while.
+SQLITE_SEARCH_REBUILD = [
+    f"INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}) VALUES ('delete-all')",
+    f"""INSERT INTO {SEARCH_INDEX} (rowid, company_name, domain)
+        SELECT (partner_id << {SEARCH_KEY_BITS}) + id, company_name, domain FROM customers_customer""",
+]
 _SQLITE_SEARCH_OUT = f"""
             INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}, rowid, company_name, domain)
-            VALUES ('delete', OLD.id, OLD.company_name, OLD.domain);"""
+            VALUES ('delete', (OLD.partner_id << {SEARCH_KEY_BITS}) + OLD.id,
+                    OLD.company_name, OLD.domain);"""
 _SQLITE_SEARCH_IN = f"""
             INSERT INTO {SEARCH_INDEX} (rowid, company_name, domain)
-            VALUES (NEW.id, NEW.company_name, NEW.domain);"""
+            VALUES ((NEW.partner_id << {SEARCH_KEY_BITS}) + NEW.id, NEW.company_name, NEW.domain);"""
 
 SQLITE_SEARCH = {
     "customer_search_insert": f"""
@@ -93,8 +102,10 @@ SQLITE_SEARCH = {
         BEGIN{_SQLITE_SEARCH_OUT}
         END""",
     "customer_search_update": f"""
-        CREATE TRIGGER customer_search_update AFTER UPDATE OF company_name, domain, id ON customers_customer
-        WHEN OLD.company_name IS NOT NEW.company_name OR OLD.domain IS NOT NEW.domain OR OLD.id IS NOT NEW.id
+        CREATE TRIGGER customer_search_update
+        AFTER UPDATE OF partner_id, company_name, domain, id ON customers_customer
+        WHEN OLD.partner_id IS NOT NEW.partner_id OR OLD.company_name IS NOT NEW.company_name
+            OR OLD.domain IS NOT NEW.domain OR OLD.id IS NOT NEW.id
         BEGIN{_SQLITE_SEARCH_OUT}{_SQLITE_SEARCH_IN}
         END""",
 }
@@ -314,7 +325,8 @@ def recount(connection) -> None:
         for statement in RECOUNT:
             cursor.execute(statement)
         if connection.vendor == "sqlite":
-            cursor.execute(SQLITE_SEARCH_REBUILD)
+            for statement in SQLITE_SEARCH_REBUILD:
+                cursor.execute(statement)
 
 
 def drop_triggers(connection) -> None:

@@ -1,6 +1,7 @@
 """SQLite's index for the customer search: a trigram full-text table of the company names and
-domains, kept by triggers (issue 6; customers/triggers.py). PostgreSQL has had its trigram
-indexes since 0005: nothing changes there.
+domains, its rowids each customer's partner and id, kept by triggers (issue 6;
+customers/triggers.py). PostgreSQL has had its trigram indexes since 0005: nothing changes
+there.
 
 A search of 100,000 customers read every row (about 10 ms for the count alone on the
 benchmark's machine); the index finds the matches instead.

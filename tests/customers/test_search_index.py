@@ -9,11 +9,12 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 
-from customers.models import Channel, Customer
-from customers.selectors import customer_list, customer_search_condition
+from customers.models import AgreementStatus, Channel, Customer
+from customers.selectors import customer_list, customer_search_condition, customer_search_total
 from customers.services import customer_update
-from customers.triggers import SEARCH_INDEX
+from customers.triggers import SEARCH_INDEX, SEARCH_KEY_BITS
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -120,6 +121,35 @@ def test_f4_sqlite_search_of_three_characters_or_more_reads_its_trigram_index(ad
     assert sorted(c.pk for c in short) == row_by_row(partner, "ar")
 
 
+@pytest.mark.sqlite
+def test_f4_sqlite_search_counts_its_matches_in_the_index_alone(client, admin_agent, partner):
+    Customer.objects.bulk_create(CustomerFactory.build_batch(30, partner=partner, company_name="Harbor Co"))
+    CustomerFactory.create_batch(3, partner=partner)
+    client.force_login(admin_agent)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/customers/", {"q": "harbor"})
+    assert response.context["paginator"].count == 30
+    counts = [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
+    assert counts == [
+        f"SELECT COUNT(*) FROM {SEARCH_INDEX} WHERE {SEARCH_INDEX} MATCH '\"harbor\"' "
+        f"AND rowid BETWEEN {partner.pk << SEARCH_KEY_BITS} AND {((partner.pk + 1) << SEARCH_KEY_BITS) - 1}"
+    ]
+    # What the index cannot tell is counted from the rows: a status is the row's.
+    filtered = client.get("/customers/", {"q": "harbor", "status": AgreementStatus.REQUIRED})
+    assert filtered.context["paginator"].count == 30
+
+
+def test_r12_a_search_finds_and_counts_only_the_partners_own_customers(
+    admin_agent, other_agent, partner, other_partner
+):
+    ours = CustomerFactory(partner=partner, company_name="Harbor Shared")
+    theirs = CustomerFactory.create_batch(2, partner=other_partner, company_name="Harbor Shared")
+    for user, expected in ((admin_agent, [ours.pk]), (other_agent, sorted(c.pk for c in theirs))):
+        assert searched(user, "harbor shared") == expected
+        total = customer_search_total(user=user, q="harbor shared")
+        assert total == (len(expected) if connection.vendor == "sqlite" else None)
+
+
 def _create(to):
     CustomerFactory(partner=to.partner, company_name="Harbor New", domain="harbornew.onmicrosoft.com")
 
@@ -182,14 +212,19 @@ def _new_id(to):
     ],
 )
 def test_f4_search_finds_what_the_rows_hold_after_every_kind_of_write(
-    actor, admin_agent, partner, other_partner, write
+    actor, admin_agent, other_agent, partner, other_partner, write
 ):
     CustomerFactory(partner=partner, company_name="Harbor Old", domain="old.onmicrosoft.com")
     CustomerFactory(partner=partner, company_name="Plain One", domain="plain.onmicrosoft.com")
     CustomerFactory.create_batch(2, partner=partner)
     write(SimpleNamespace(partner=partner, other_partner=other_partner, actor=actor(admin_agent)))
-    for q in ("harbor", "Harbor Old", "old.onmicrosoft", "plain", "Quay", "Renamed"):
-        assert searched(admin_agent, q) == row_by_row(partner, q), q
+    for user, own in ((admin_agent, partner), (other_agent, other_partner)):
+        for q in ("harbor", "Harbor Old", "old.onmicrosoft", "plain", "Quay", "Renamed"):
+            expected = row_by_row(own, q)
+            assert searched(user, q) == expected, q
+            if connection.vendor == "sqlite":
+                # The index alone counts what the rows hold.
+                assert customer_search_total(user=user, q=q) == len(expected), q
 
 
 @pytest.mark.parametrize(
