@@ -1,5 +1,6 @@
 """Reads of customers, always scoped to the user's partner (R12, STYLE 3)."""
 
+import string
 import uuid
 
 from django.db import connection
@@ -9,7 +10,7 @@ from django.http import Http404
 
 from customers.list_state import ListVersion
 from customers.models import AgreementStatus, Customer, PartnerCustomerCount
-from customers.triggers import SEARCH_INDEX, SEARCH_KEY_BITS
+from customers.triggers import SEARCH_INDEX, SEARCH_KEY_BITS, SEARCH_MAX_PARTNER
 
 
 def customer_list(*, user, q: str = "", status: str = "", indexed: bool = True) -> QuerySet[Customer]:
@@ -38,7 +39,12 @@ def customer_search_total(*, user, q: str, status: str = "") -> int | None:
     row's), a text too short for the index or that may be a tenant id's beginning.
     """
     q = customer_search_text(q)
-    if status or "\x00" in q or tenant_id_range(q) is not None or not _index_finds(q, user.partner_id):
+    if (
+        status in AgreementStatus.values
+        or "\x00" in q
+        or tenant_id_range(q) is not None
+        or not _index_finds(q, user.partner_id)
+    ):
         return None
     where, params = _search_index_match(q, user.partner_id)
     with connection.cursor() as cursor:
@@ -64,8 +70,8 @@ def customer_search_condition(q: str, *, partner_id: int | None = None) -> Q:
 
     On SQLite a fragment of three characters or more is looked up in the partner's part of
     the search index (customers/triggers.py) when the partner is given, instead of matched
-    against every row. The index folds the case of every script, as PostgreSQL's UPPER does,
-    where LIKE folds only ASCII letters.
+    against every row: the same customers, as LIKE would find them (ASCII letters in either
+    case).
     """
     if "\x00" in q:
         return NOTHING
@@ -87,7 +93,16 @@ SEARCH_INDEX_MIN = 3
 
 
 def _index_finds(q: str, partner_id: int | None) -> bool:
-    return partner_id is not None and connection.vendor == "sqlite" and len(q) >= SEARCH_INDEX_MIN
+    return (
+        connection.vendor == "sqlite"
+        and partner_id is not None
+        and 0 < partner_id <= SEARCH_MAX_PARTNER
+        and len(q) >= SEARCH_INDEX_MIN
+    )
+
+
+# The index holds names as SQLite's lower() writes them: ASCII letters lowered, nothing else.
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
 def _search_index_match(q: str, partner_id: int) -> tuple[str, list]:
@@ -95,7 +110,7 @@ def _search_index_match(q: str, partner_id: int) -> tuple[str, list]:
     parameters: a quoted phrase of trigrams, which matches exactly where `q` occurs (its query
     syntax taken as text), within the partner's range of rowids."""
     low = partner_id << SEARCH_KEY_BITS
-    phrase = '"{}"'.format(q.replace('"', '""'))
+    phrase = '"{}"'.format(q.translate(_ASCII_LOWER).replace('"', '""'))
     high = low + (1 << SEARCH_KEY_BITS) - 1
     return f"{SEARCH_INDEX} MATCH %s AND rowid BETWEEN %s AND %s", [phrase, low, high]
 

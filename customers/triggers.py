@@ -66,31 +66,45 @@ _SQLITE_COUNT_IN = f"""
 # SQLite's index for the customer search (issue 6), as PostgreSQL has its trigram indexes
 # (migration 0005): a full-text table of every customer's company name and domain split into
 # trigrams, so that a fragment of three characters or more is found without reading every
-# row (customers.selectors). Its rowid is the customer's partner and id in one number, the
-# partner's id above `SEARCH_KEY_BITS` bits: a partner's customers are one range of rowids,
-# so a search counts its matches from the index alone. It keeps no copy of the text
-# (contentless); the triggers below keep it in step with the rows, giving a row's old
-# values to forget it by.
+# row (customers.selectors). It holds them in lower case as SQLite's lower() writes it (ASCII
+# letters only) and matches case-sensitively: exactly what LIKE '%fragment%' matches, so
+# that the index and a walk of the rows testing LIKE always agree. Its rowid is the
+# customer's partner and id in one number, the partner's id above `SEARCH_KEY_BITS` bits: a
+# partner's customers are one range of rowids, so a search counts its matches from the
+# index alone. It keeps no copy of the text (contentless); the triggers below keep it in
+# step with the rows, giving a row's old values to forget it by. Migration 0012 creates it;
+# the triggers exist with it.
 SEARCH_INDEX = "customers_customer_search"
-# Room for 2**40 customer ids, and 2**23 partners' ids below SQLite's 64-bit integers.
 SEARCH_KEY_BITS = 40
+# The ids a key holds: customers' ids below 2**40, partners' below 2**23 (SQLite's integers
+# have 63 bits). The triggers refuse a customer id beyond (it would fall into another
+# partner's range) and leave out a partner's customers beyond: its searches read the rows.
+SEARCH_MAX_ID = (1 << SEARCH_KEY_BITS) - 1
+SEARCH_MAX_PARTNER = (1 << (63 - SEARCH_KEY_BITS)) - 1
 SQLITE_SEARCH_INDEX = f"""
     CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_INDEX} USING fts5(
-        company_name, domain, content='', tokenize='trigram'
+        company_name, domain, content='', tokenize='trigram case_sensitive 1'
     )"""
 # Built again from the rows: created anew, or written without its triggers for a while.
 SQLITE_SEARCH_REBUILD = [
     f"INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}) VALUES ('delete-all')",
     f"""INSERT INTO {SEARCH_INDEX} (rowid, company_name, domain)
-        SELECT (partner_id << {SEARCH_KEY_BITS}) + id, company_name, domain FROM customers_customer""",
+        SELECT (partner_id << {SEARCH_KEY_BITS}) + id, lower(company_name), lower(domain)
+        FROM customers_customer
+        WHERE id BETWEEN 1 AND {SEARCH_MAX_ID} AND partner_id BETWEEN 1 AND {SEARCH_MAX_PARTNER}""",
 ]
 _SQLITE_SEARCH_OUT = f"""
             INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}, rowid, company_name, domain)
-            VALUES ('delete', (OLD.partner_id << {SEARCH_KEY_BITS}) + OLD.id,
-                    OLD.company_name, OLD.domain);"""
+            SELECT 'delete', (OLD.partner_id << {SEARCH_KEY_BITS}) + OLD.id,
+                   lower(OLD.company_name), lower(OLD.domain)
+            WHERE OLD.id BETWEEN 1 AND {SEARCH_MAX_ID}
+                AND OLD.partner_id BETWEEN 1 AND {SEARCH_MAX_PARTNER};"""
 _SQLITE_SEARCH_IN = f"""
+            SELECT RAISE(ABORT, 'customer id beyond the search index key (customers/triggers.py)')
+            WHERE NEW.id NOT BETWEEN 1 AND {SEARCH_MAX_ID};
             INSERT INTO {SEARCH_INDEX} (rowid, company_name, domain)
-            VALUES ((NEW.partner_id << {SEARCH_KEY_BITS}) + NEW.id, NEW.company_name, NEW.domain);"""
+            SELECT (NEW.partner_id << {SEARCH_KEY_BITS}) + NEW.id, lower(NEW.company_name), lower(NEW.domain)
+            WHERE NEW.partner_id BETWEEN 1 AND {SEARCH_MAX_PARTNER};"""
 
 SQLITE_SEARCH = {
     "customer_search_insert": f"""
@@ -164,7 +178,6 @@ SQLITE = {
             DELETE FROM {ANCHORS} WHERE partner_id IN (OLD.partner_id, NEW.partner_id);
             DELETE FROM {SEARCHES} WHERE partner_id IN (OLD.partner_id, NEW.partner_id);
         END""",
-    **SQLITE_SEARCH,
 }
 
 POSTGRESQL_FUNCTION = f"""
@@ -267,7 +280,9 @@ ON_COUNTS = {"customer_list_anchors_drop", "customer_list_anchors_rewind", "cust
 
 def trigger_definitions(connection) -> dict[str, str]:
     if connection.vendor == "sqlite":
-        return SQLITE
+        # The search index's triggers exist with it (from migration 0012); a schema change that
+        # rebuilds the customer table drops the triggers, not the index.
+        return {**SQLITE, **SQLITE_SEARCH} if search_index_exists(connection) else SQLITE
     if connection.vendor == "postgresql":
         return POSTGRESQL
     raise NotImplementedError(
@@ -293,16 +308,16 @@ def installed_triggers(connection) -> set[str]:
 
 
 def search_index_exists(connection) -> bool:
-    """Whether SQLite's search index exists (PostgreSQL's indexes are migrations' own)."""
-    return connection.vendor != "sqlite" or SEARCH_INDEX in connection.introspection.table_names()
+    """Whether SQLite's search index exists (PostgreSQL's indexes are plain migrations')."""
+    return connection.vendor == "sqlite" and SEARCH_INDEX in connection.introspection.table_names()
 
 
 def ensure_triggers(connection) -> bool:
-    """Create the count triggers (and SQLite's search index) that are missing and recount;
+    """Create the count triggers (and the search index's) that are missing and recount;
     True when something was missing."""
     definitions = trigger_definitions(connection)
     missing = set(definitions) - installed_triggers(connection)
-    if not missing and search_index_exists(connection):
+    if not missing:
         return False
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
@@ -310,8 +325,6 @@ def ensure_triggers(connection) -> bool:
                 cursor.execute(POSTGRESQL_FUNCTION)
                 cursor.execute(POSTGRESQL_TRUNCATE_FUNCTION)
                 cursor.execute(POSTGRESQL_ANCHORS_FUNCTION)
-            else:
-                cursor.execute(SQLITE_SEARCH_INDEX)
             for name in sorted(missing):
                 cursor.execute(definitions[name])
         recount(connection)
@@ -324,7 +337,7 @@ def recount(connection) -> None:
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         for statement in RECOUNT:
             cursor.execute(statement)
-        if connection.vendor == "sqlite":
+        if search_index_exists(connection):
             for statement in SQLITE_SEARCH_REBUILD:
                 cursor.execute(statement)
 
@@ -337,8 +350,6 @@ def drop_triggers(connection) -> None:
             else:
                 table = TABLE if name in ON_COUNTS else "customers_customer"
                 cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        if connection.vendor == "sqlite":
-            cursor.execute(f"DROP TABLE IF EXISTS {SEARCH_INDEX}")
         if connection.vendor == "postgresql":
             cursor.execute("DROP FUNCTION IF EXISTS customer_count_change()")
             cursor.execute("DROP FUNCTION IF EXISTS customer_count_truncate()")

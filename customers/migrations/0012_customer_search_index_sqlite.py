@@ -11,9 +11,13 @@ from django.db import migrations
 
 
 def create_index(apps, schema_editor):
-    # Created from its one definition with the triggers that keep it, and filled from the rows.
-    from customers.triggers import ensure_triggers
+    # Created from its one definition, then the triggers that keep it, which fill it from the rows.
+    from customers.triggers import SQLITE_SEARCH_INDEX, ensure_triggers
 
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute(SQLITE_SEARCH_INDEX)
     ensure_triggers(schema_editor.connection)
 
 
