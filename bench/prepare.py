@@ -76,39 +76,30 @@ def explain_plans(*, user, search: str, deep_page: int, per_page: int) -> dict:
 
     analyze = connection.vendor == "postgresql"
 
+    def paginator(**kwargs):
+        # The list view's paginator, a new one per request as the view makes.
+        from customers.pagination import CustomerPaginator
+
+        return CustomerPaginator.of_list(
+            customer_list(user=user, **kwargs),
+            per_page,
+            user=user,
+            status=kwargs.get("status", ""),
+            search=kwargs.get("q", ""),
+        )
+
     def rows(page=1, **kwargs):
         # What the list view runs: CustomerPaginator.rows (the page's ids as a subquery; a deep
         # page without a search from its page anchor, found here if not kept yet).
-        from customers.pagination import CustomerPaginator
-
-        paginator = CustomerPaginator.of_list(
-            customer_list(user=user, **kwargs),
-            per_page,
-            user=user,
-            status=kwargs.get("status", ""),
-            search=kwargs.get("q", ""),
-        )
         bottom = (page - 1) * per_page
-        return paginator.rows(bottom, bottom + per_page)
+        return paginator(**kwargs).rows(bottom, bottom + per_page)
 
     def count(**kwargs):
-        from customers.pagination import CustomerPaginator
-
-        paginator = CustomerPaginator.of_list(
-            customer_list(user=user, **kwargs),
-            per_page,
-            user=user,
-            status=kwargs.get("status", ""),
-            search=kwargs.get("q", ""),
-        )
-        return _Count.of_paginator(paginator)
+        return _Count.of_paginator(paginator(**kwargs))
 
     def remembered_rows(q):
         # The search's first view (page 1) remembers it: the next view starts from its first match.
-        from customers.pagination import CustomerPaginator
-
-        searched = customer_list(user=user, q=q)
-        CustomerPaginator.of_list(searched, per_page, user=user, status="", search=q).page(1)
+        paginator(q=q).page(1)
         return rows(q=q)
 
     cases = {
