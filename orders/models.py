@@ -34,7 +34,15 @@ class Offer(models.Model):
                 condition=models.Q(min_quantity__gte=1)
                 & models.Q(max_quantity__gte=models.F("min_quantity")),
                 name="offer_quantity_bounds",
-            )
+            ),
+            # R9: a usage-based offer has no license count; the catalogue (/v1/offers) says so.
+            models.CheckConstraint(
+                condition=models.Q(billing_type="license") | models.Q(min_quantity=1, max_quantity=1),
+                name="offer_usage_quantity_one",
+                violation_error_message=_(
+                    "A usage-based offer has no license count: its minimum and maximum quantity are 1."
+                ),
+            ),
         ]
 
     def __str__(self):

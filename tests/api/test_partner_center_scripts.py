@@ -379,7 +379,10 @@ def test_r9_api_6_usage_based_subscription_lists_quantity_1_as_partner_center_do
     customer = confirmed_customer(partner=partner)
     order = OrderFactory(customer=customer)
     SubscriptionFactory(
-        order=order, customer=customer, offer=OfferFactory(id="USE:1", billing_type="usage"), quantity=None
+        order=order,
+        customer=customer,
+        offer=OfferFactory(id="USE:1", billing_type="usage", max_quantity=1),
+        quantity=None,
     )
     SubscriptionFactory(order=order, customer=customer, offer=OfferFactory(id="LIC:1"), quantity=4)
 
@@ -397,7 +400,7 @@ def test_r9_api_6_usage_based_subscription_sent_back_by_the_sdk_is_still_refused
     subscription = SubscriptionFactory(
         order=OrderFactory(customer=customer),
         customer=customer,
-        offer=OfferFactory(id="USE:1", billing_type="usage"),
+        offer=OfferFactory(id="USE:1", billing_type="usage", max_quantity=1),
         quantity=None,
     )
     url = f"/v1/customers/{customer.tenant_id}/subscriptions/{subscription.api_id}"

@@ -1,6 +1,7 @@
 """The admin: staff manage the catalogue; orders and subscriptions are read-only (R8, R9), with history."""
 
 import pytest
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from customers.models import Channel
@@ -45,6 +46,35 @@ def test_f3_staff_add_and_change_offers_in_the_catalogue(staff_client):
     )
     assert response.status_code == 200  # min above max: an error on the form, not a 500
     assert Offer.objects.get(pk="NEW:0001").min_quantity == 1
+
+
+def test_r9_a_usage_based_offer_added_with_a_license_count_is_refused_with_the_reason(staff_client):
+    data = {
+        "id": "AZ:0002",
+        "name": "Azure plan (EU)",
+        "billing_type": "usage",
+        "min_quantity": "1",
+        "max_quantity": "300",  # the form's default
+        "is_active": "on",
+    }
+    response = staff_client.post(reverse("admin:orders_offer_add"), data)
+    assert response.status_code == 200
+    assert "A usage-based offer has no license count: its minimum and maximum quantity are 1." in (
+        response.content.decode()
+    )
+    assert not Offer.objects.filter(pk="AZ:0002").exists()
+    response = staff_client.post(reverse("admin:orders_offer_add"), {**data, "max_quantity": "1"})
+    assert response.status_code == 302
+    assert Offer.objects.values_list("min_quantity", "max_quantity").get(pk="AZ:0002") == (1, 1)
+
+
+def test_r9_the_database_holds_a_usage_based_offers_quantity_at_1():
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            Offer.objects.create(id="AZ:0003", name="Azure plan", billing_type="usage", max_quantity=5)
+    with pytest.raises(IntegrityError):
+        with transaction.atomic():
+            Offer.objects.create(id="AZ:0003", name="Azure plan", billing_type="usage", min_quantity=2)
 
 
 def test_r8_staff_cannot_add_or_change_orders_in_the_admin(staff_client, order):

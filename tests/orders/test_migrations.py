@@ -1,8 +1,12 @@
-"""Migration orders 0005: every existing subscription gets its own GUID for the API, its history too."""
+"""Migrations of orders with a data step.
+
+0005 gives every subscription its own GUID for the API, its history too; 0006 gives usage-based
+offers a quantity of 1.
+"""
 
 import pytest
 
-from orders.models import Subscription
+from orders.models import Offer, Subscription
 from tests.factories import OrderFactory, SubscriptionFactory, confirmed_customer
 from tests.migrations import migrate
 
@@ -27,3 +31,16 @@ def test_api_6_migration_0005_gives_each_existing_subscription_a_guid_of_its_own
     history = Subscription.history.model.objects.values_list("id", "api_id")
     assert len(history) == 4
     assert all(api_id == ids[pk] for pk, api_id in history)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r9_migration_0006_gives_existing_usage_based_offers_a_quantity_of_1():
+    try:
+        migrate([("orders", "0005_subscription_api_id")])  # no constraint yet
+        Offer.objects.create(id="AZ:0001", name="Azure plan", billing_type="usage", max_quantity=300)
+        Offer.objects.create(id="LIC:0001", name="Microsoft 365 E3", billing_type="license", max_quantity=300)
+        migrate(None)
+    finally:
+        migrate(None)
+    bounds = dict(Offer.objects.values_list("id", "max_quantity"))
+    assert bounds == {"AZ:0001": 1, "LIC:0001": 300}
