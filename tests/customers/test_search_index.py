@@ -335,6 +335,20 @@ def test_f4_a_customer_id_beyond_the_index_key_is_refused_not_filed_under_anothe
         with transaction.atomic():
             CustomerFactory(partner=partner, id=-5)
     assert not Customer.objects.exists()
+    kept = CustomerFactory(partner=partner, company_name="Harbor Kept")
+    with pytest.raises(IntegrityError, match="beyond the search index key"):
+        with transaction.atomic():
+            Customer.objects.filter(pk=kept.pk).update(id=SEARCH_MAX_ID + 1)
+
+
+@pytest.mark.sqlite
+def test_f4_a_rebuild_refuses_to_leave_a_customer_out_of_the_search_index(partner):
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TRIGGER customer_search_insert")
+    # Written while its trigger was missing (a restore, say), with an id no key holds.
+    CustomerFactory(partner=partner, id=0, company_name="Harbor Zero")
+    with pytest.raises(IntegrityError, match="1 customer\\(s\\) with an id outside"):
+        call_command("recount_customers", stdout=io.StringIO())
 
 
 @pytest.mark.sqlite
