@@ -48,7 +48,9 @@ def test_f3_staff_add_and_change_offers_in_the_catalogue(staff_client):
     assert Offer.objects.get(pk="NEW:0001").min_quantity == 1
 
 
-def test_r9_a_usage_based_offer_added_with_a_license_count_is_refused_with_the_reason(staff_client):
+def test_r9_a_usage_based_offer_added_in_the_admin_gets_a_quantity_of_1(staff_client):
+    page = staff_client.get(reverse("admin:orders_offer_add")).content.decode()
+    assert "A usage-based offer has no license count: its quantities are set to 1." in page
     data = {
         "id": "AZ:0002",
         "name": "Azure plan (EU)",
@@ -58,14 +60,14 @@ def test_r9_a_usage_based_offer_added_with_a_license_count_is_refused_with_the_r
         "is_active": "on",
     }
     response = staff_client.post(reverse("admin:orders_offer_add"), data)
-    assert response.status_code == 200
-    assert "A usage-based offer has no license count: its minimum and maximum quantity are 1." in (
-        response.content.decode()
-    )
-    assert not Offer.objects.filter(pk="AZ:0002").exists()
-    response = staff_client.post(reverse("admin:orders_offer_add"), {**data, "max_quantity": "1"})
     assert response.status_code == 302
     assert Offer.objects.values_list("min_quantity", "max_quantity").get(pk="AZ:0002") == (1, 1)
+    # A license-based offer keeps the bounds staff set.
+    response = staff_client.post(
+        reverse("admin:orders_offer_add"), {**data, "id": "LIC:0002", "billing_type": "license"}
+    )
+    assert response.status_code == 302
+    assert Offer.objects.values_list("min_quantity", "max_quantity").get(pk="LIC:0002") == (1, 300)
 
 
 def test_r9_the_database_holds_a_usage_based_offers_quantity_at_1():
