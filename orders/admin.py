@@ -8,7 +8,6 @@ orders and subscriptions: a write from here would bypass the gates. Their
 change history (R13) is shown through SimpleHistoryAdmin.
 """
 
-from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
@@ -17,26 +16,8 @@ from orders.models import Offer, Order, OrderLine, Subscription
 from portal.admin import DateDrillDownListFilter, HistoryAdmin, ReadOnlyInline, ViewOnlyMixin
 
 
-class OfferAdminForm(forms.ModelForm):
-    class Meta:
-        model = Offer
-        fields = ["id", "name", "billing_type", "min_quantity", "max_quantity", "is_active"]
-        help_texts = {
-            "min_quantity": _("A usage-based offer has no license count: its quantities are set to 1."),
-        }
-
-    def clean(self):
-        cleaned = super().clean()
-        # R9: the bounds of a usage-based offer are 1 (a database constraint), whatever the form's
-        # defaults (1 to 300) or staff typed: they mean nothing without a license count.
-        if cleaned.get("billing_type") == Offer.BillingType.USAGE:
-            cleaned["min_quantity"] = cleaned["max_quantity"] = 1
-        return cleaned
-
-
 @admin.register(Offer)
 class OfferAdmin(admin.ModelAdmin):
-    form = OfferAdminForm
     list_display = ["name", "id", "billing_type", "min_quantity", "max_quantity", "is_active"]
     list_filter = ["billing_type", "is_active"]
     search_fields = ["name", "id"]

@@ -21,7 +21,11 @@ class Offer(models.Model):
     id = models.CharField(_("offer ID"), max_length=64, primary_key=True)
     name = models.CharField(_("name"), max_length=200)
     billing_type = models.CharField(_("billing type"), max_length=16, choices=BillingType.choices)
-    min_quantity = models.PositiveIntegerField(_("minimum quantity"), default=1)
+    min_quantity = models.PositiveIntegerField(
+        _("minimum quantity"),
+        default=1,
+        help_text=_("A usage-based offer has no license count: its quantities are set to 1."),
+    )
     max_quantity = models.PositiveIntegerField(_("maximum quantity"), default=300)
     is_active = models.BooleanField(_("active"), default=True)
 
@@ -47,6 +51,12 @@ class Offer(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # R9: a usage-based offer's bounds are 1 (the constraint above), whatever a form's defaults
+        # (1 to 300) or staff typed: they mean nothing without a license count.
+        if not self.is_license_based:
+            self.min_quantity = self.max_quantity = 1
 
     @property
     def is_license_based(self) -> bool:
