@@ -78,7 +78,7 @@ def customer_search_condition(q: str, *, partner_id: int | None = None) -> Q:
     if _index_finds(q, partner_id):
         where, params = _search_index_match(q, partner_id)
         # The rowid less the partner's part is the customer's id.
-        low = partner_id << SEARCH_KEY_BITS
+        low, _high = _search_index_keys(partner_id)
         condition = Q(pk__in=RawSQL(f"SELECT rowid - %s FROM {SEARCH_INDEX} WHERE {where}", [low, *params]))
     else:
         condition = Q(company_name__icontains=q) | Q(domain__icontains=q)
@@ -109,10 +109,14 @@ def _search_index_match(q: str, partner_id: int) -> tuple[str, list]:
     """The condition on SQLite's search index that finds `q` among the partner's rows, and its
     parameters: a quoted phrase of trigrams, which matches exactly where `q` occurs (its query
     syntax taken as text), within the partner's range of rowids."""
-    low = partner_id << SEARCH_KEY_BITS
     phrase = '"{}"'.format(q.translate(_ASCII_LOWER).replace('"', '""'))
-    high = low + (1 << SEARCH_KEY_BITS) - 1
-    return f"{SEARCH_INDEX} MATCH %s AND rowid BETWEEN %s AND %s", [phrase, low, high]
+    return f"{SEARCH_INDEX} MATCH %s AND rowid BETWEEN %s AND %s", [phrase, *_search_index_keys(partner_id)]
+
+
+def _search_index_keys(partner_id: int) -> tuple[int, int]:
+    """The first and last rowid of the partner's customers in SQLite's search index."""
+    low = partner_id << SEARCH_KEY_BITS
+    return low, low + (1 << SEARCH_KEY_BITS) - 1
 
 
 # A tenant id's beginning is searched from its first block on: shorter, "cafe" or "2024" are words.
