@@ -355,6 +355,14 @@ def recount(connection) -> None:
                 cursor.execute(statement)
 
 
+def drop_search_index(connection) -> None:
+    """SQLite's search index and the triggers that keep it (migration 0012 backwards)."""
+    with connection.cursor() as cursor:
+        for name in SQLITE_SEARCH:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        cursor.execute(f"DROP TABLE IF EXISTS {SEARCH_INDEX}")
+
+
 def drop_triggers(connection) -> None:
     with connection.cursor() as cursor:
         for name in trigger_definitions(connection):

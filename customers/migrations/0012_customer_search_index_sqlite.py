@@ -22,14 +22,10 @@ def create_index(apps, schema_editor):
 
 
 def drop_index(apps, schema_editor):
-    from customers.triggers import SEARCH_INDEX, SQLITE_SEARCH
+    from customers.triggers import drop_search_index
 
-    if schema_editor.connection.vendor != "sqlite":
-        return
-    with schema_editor.connection.cursor() as cursor:
-        for name in SQLITE_SEARCH:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        cursor.execute(f"DROP TABLE IF EXISTS {SEARCH_INDEX}")
+    if schema_editor.connection.vendor == "sqlite":
+        drop_search_index(schema_editor.connection)
 
 
 class Migration(migrations.Migration):
