@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from customers.list_state import ListVersion
+from customers.list_state import ListVersion, kept_counts
 from customers.models import AgreementStatus, Customer, PartnerCustomerCount
 from customers.triggers import SEARCH_INDEX, SEARCH_KEY_BITS, SEARCH_MAX_PARTNER
 
@@ -160,7 +160,7 @@ def customer_get(*, user, tenant_id) -> Customer:
 def _kept_counts(user) -> PartnerCustomerCount | None:
     if not user.partner_id:
         return None
-    return PartnerCustomerCount.objects.filter(partner_id=user.partner_id).first()
+    return kept_counts(user.partner_id)
 
 
 def customer_status_counts(*, user) -> dict[str, int]:

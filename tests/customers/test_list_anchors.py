@@ -334,10 +334,10 @@ def test_r14_an_anchor_that_cannot_be_kept_still_shows_the_page(
 ):
     make_list(partner)
 
-    def locked(*args, **kwargs):
+    def locked(model, values, **kwargs):
         raise OperationalError("database is locked")
 
-    monkeypatch.setattr(CustomerListAnchor.objects, "bulk_create", locked)
+    monkeypatch.setattr(list_state, "insert_row", locked)
     with caplog.at_level(logging.WARNING, logger="customers.list_state"):
         assert_pages_follow_the_name_order(admin_agent, partner)
     assert not CustomerListAnchor.objects.exists()

@@ -360,14 +360,14 @@ def test_f4_two_lists_first_searches_kept_at_once_are_both_remembered(monkeypatc
         CustomerListSearch.objects.create(**lists[0].fields(), search=f"newer {n}", total=1)
     # Each keep waits, once past its drop, until the other is too (or a second has passed).
     dropped = {version.status: threading.Event() for version in lists}
-    bulk_create = CustomerListSearch.objects.bulk_create
+    insert_row = list_state.insert_row
 
-    def bulk_create_once_both_dropped(rows, **kwargs):
-        dropped[rows[0].status].set()
-        dropped[AgreementStatus.CONFIRMED if rows[0].status == "" else ""].wait(timeout=1)
-        return bulk_create(rows, **kwargs)
+    def insert_once_both_dropped(model, values, **kwargs):
+        dropped[values["status"]].set()
+        dropped[AgreementStatus.CONFIRMED if values["status"] == "" else ""].wait(timeout=1)
+        return insert_row(model, values, **kwargs)
 
-    monkeypatch.setattr(CustomerListSearch.objects, "bulk_create", bulk_create_once_both_dropped)
+    monkeypatch.setattr(list_state, "insert_row", insert_once_both_dropped)
 
     def keep(version):
         try:
@@ -429,10 +429,14 @@ def test_r14_a_search_that_cannot_be_remembered_still_shows_its_pages(
 ):
     make_list(partner)
 
-    def locked(*args, **kwargs):
-        raise OperationalError("database is locked")
+    insert_row = list_state.insert_row
 
-    monkeypatch.setattr(CustomerListSearch.objects, "bulk_create", locked)
+    def locked(model, values, **kwargs):
+        if model is CustomerListSearch:
+            raise OperationalError("database is locked")
+        return insert_row(model, values, **kwargs)
+
+    monkeypatch.setattr(list_state, "insert_row", locked)
     with caplog.at_level(logging.WARNING, logger="customers.list_state"):
         assert_pages_show_the_matches_in_name_order(admin_agent, partner, "Blue")
     assert not CustomerListSearch.objects.exists()
