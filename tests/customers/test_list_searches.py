@@ -107,6 +107,39 @@ def test_f4_every_page_of_a_remembered_search_shows_its_matches_in_name_order(
     assert paged_ids(admin_agent, "", status) == [unsearched[i : i + 3] for i in range(0, len(unsearched), 3)]
 
 
+def few_matches_list(partner, *, spread: bool) -> str:
+    """60 customers, 10 of them matching the search returned: every sixth, or the last ten in name order."""
+    for number in range(60):
+        matches = number % 6 == 0 if spread else number >= 50
+        CustomerFactory(partner=partner, company_name=f"Name {number:03d}{' Zulu' if matches else ''}")
+    return "zulu"
+
+
+@pytest.mark.parametrize("spread", [True, False], ids=["spread through the list", "gathered at its end"])
+def test_f4_a_first_search_matching_few_finds_its_pages_by_a_short_walk_or_by_sorting(
+    monkeypatch, admin_agent, partner, spread
+):
+    """Issue 6: PostgreSQL walks the list's first `WALK` entries for a page of few matches before
+    sorting them all; every page is the matches in name order either way (both databases)."""
+    monkeypatch.setattr(CustomerPaginator, "WALK", 40)
+    search = few_matches_list(partner, spread=spread)
+    expected = expected_ids(partner, search)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator(admin_agent, search).page(1)
+    assert [c.pk for c in page.object_list] == expected[:PER_PAGE]
+    rows = [q["sql"] for q in queries if '"customers_customer"."tenant_id"' in q["sql"]]
+    if connection.vendor == "postgresql":
+        # Walked up to the row 40 entries down; sorted (by an expression no index serves) when
+        # the walk held too few matches.
+        assert ") <= (" in rows[0] and "||" not in rows[0]
+        assert len(rows) == (1 if spread else 2)
+        assert spread or "||" in rows[1]
+    else:
+        # SQLite sorts a search matching this few, walking nothing.
+        assert rows == [rows[0]] and ") <= (" not in rows[0]
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, search)
+
+
 def test_f4_a_search_remembered_from_a_later_page_learns_its_first_match_on_page_one(admin_agent, partner):
     make_list(partner)
     expected = expected_ids(partner, "Blue")
