@@ -162,7 +162,9 @@ class CustomerPaginator(Paginator):
     def rows(self, bottom: int, top: int):
         """One query: the page's ids (a subquery the index serves), then only those rows.
 
-        A page of a remembered search starts from its first match. A page far from both
+        A page of a remembered search starts from its first match. On PostgreSQL, a page of
+        a search matching few is first looked for in the list's top (`_walks`), then sorted:
+        two queries when that walk does not hold the page. A page far from both
         ends of an unsearched list starts from its page anchor. Any
         other page in the second half is counted from the end, reading the index backwards:
         the OFFSET skips at most half the list, and the last page skips nothing. Those
@@ -172,6 +174,9 @@ class CustomerPaginator(Paginator):
         In name order on PostgreSQL; unordered on SQLite, which for that ORDER BY would
         walk the name index filtering id IN (…) (~20× slower).
         """
+        # No rows past the end (page() clamps its window; another caller may ask past it).
+        top = min(top, self.count)
+        bottom = min(bottom, top)
         first = self.remembered.first if self.remembered is not None else None
         if first is not None and bottom <= self.count - top and not self._sorts_matches(from_first=True):
             # A remembered search: from its first match, skipping only matches. In the

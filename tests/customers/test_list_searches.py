@@ -140,6 +140,15 @@ def test_f4_a_first_search_matching_few_finds_its_pages_by_a_short_walk_or_by_so
     assert_pages_show_the_matches_in_name_order(admin_agent, partner, search)
 
 
+@pytest.mark.parametrize("search", ["nothing like it", "Blue"])
+def test_f4_rows_asked_past_a_searchs_end_are_the_last_ones_or_none(admin_agent, partner, search):
+    """The list's page() never asks past the end; another caller (the benchmark) may."""
+    make_list(partner)
+    expected = expected_ids(partner, search)
+    past_end = paginator(admin_agent, search).rows(len(expected) - 1 if expected else 3, len(expected) + 6)
+    assert [c.pk for c in past_end] == expected[-1:]
+
+
 def test_f4_a_search_remembered_from_a_later_page_learns_its_first_match_on_page_one(admin_agent, partner):
     make_list(partner)
     expected = expected_ids(partner, "Blue")
