@@ -19,17 +19,19 @@ They fire for every write of the table, whatever made it (services, bulk seed,
 admin, fixtures), so the counts cannot drift — as long as the triggers exist. On
 SQLite most schema changes rebuild the table (create a copy, move the rows, drop the
 old one), which drops its triggers; so `ensure_triggers` runs after every `migrate`
-(customers/apps.py), recreates what is missing and then recounts every partner's
-customers. After a restore that bypassed the triggers: `python manage.py
-recount_customers`. The same after raw SQL that replaces rows on SQLite (`INSERT OR
-REPLACE`, `UPDATE OR REPLACE`): the row it replaces is deleted without its delete
-trigger.
+(customers/apps.py), recreates what is missing or differs from its definition here (a
+definition changed by a later release) and then recounts every partner's customers.
+After a restore that bypassed the triggers: `python manage.py recount_customers`. The
+same after raw SQL that replaces rows on SQLite (`INSERT OR REPLACE`, `UPDATE OR
+REPLACE`): the row it replaces is deleted without its delete trigger.
 
 Lock order on PostgreSQL: the customer row first (the services lock it), then
 the partner's count row (the trigger updates it), then what is kept for the list
 (anchors, searches: a keep locks the count row first, as the count table's triggers
 do when they clear them); keep it so, or writers deadlock.
 """
+
+import hashlib
 
 from django.db import IntegrityError, transaction
 
@@ -245,6 +247,12 @@ POSTGRESQL_ANCHORS_FUNCTION = f"""
     END
     $$"""
 
+POSTGRESQL_FUNCTIONS = {
+    "customer_count_change": POSTGRESQL_FUNCTION,
+    "customer_count_truncate": POSTGRESQL_TRUNCATE_FUNCTION,
+    "customer_list_anchors_drop": POSTGRESQL_ANCHORS_FUNCTION,
+}
+
 POSTGRESQL = {
     "customer_count_truncate": """
         CREATE TRIGGER customer_count_truncate AFTER TRUNCATE ON customers_customer
@@ -295,19 +303,73 @@ def trigger_definitions(connection) -> dict[str, str]:
 
 def installed_triggers(connection) -> set[str]:
     """The names of the count triggers on the customer table."""
+    return set(_installed(connection)) & set(trigger_definitions(connection))
+
+
+def _installed(connection) -> dict[str, str | None]:
+    """Every trigger on the customer and count tables, with what it was created from: SQLite
+    keeps a trigger's SQL; on PostgreSQL `ensure_triggers` notes a fingerprint of it in its comment."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.execute(
-                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (%s, %s)",
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN (%s, %s)",
                 ["customers_customer", TABLE],
             )
         else:
             cursor.execute(
-                "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal "
+                "SELECT tgname, obj_description(oid, 'pg_trigger') FROM pg_trigger WHERE NOT tgisinternal "
                 "AND tgrelid IN ('customers_customer'::regclass, %s::regclass)",
                 [TABLE],
             )
-        return {name for (name,) in cursor.fetchall()} & set(trigger_definitions(connection))
+        rows = cursor.fetchall()
+    if connection.vendor == "sqlite":
+        return {name: _normal(sql) for name, sql in rows}
+    return dict(rows)
+
+
+def _normal(sql: str) -> str:
+    return " ".join(sql.split())
+
+
+def _fingerprint(connection, sql: str) -> str:
+    """What `_installed` reports for a trigger created from `sql`, whitespace aside."""
+    sql = _normal(sql)
+    return sql if connection.vendor == "sqlite" else hashlib.sha256(sql.encode()).hexdigest()
+
+
+def _functions_differ(connection) -> bool:
+    """Whether a PostgreSQL trigger function is missing or its body differs from its definition here."""
+    if connection.vendor != "postgresql":
+        return False
+    bodies = {name: sql.split("$$")[1] for name, sql in POSTGRESQL_FUNCTIONS.items()}
+    with connection.cursor() as cursor:
+        # Those the triggers call: found through the search path, as a trigger finds them.
+        cursor.execute(
+            "SELECT proname, prosrc FROM pg_proc WHERE proname = ANY(%s) AND pg_function_is_visible(oid)",
+            [list(bodies)],
+        )
+        installed = dict(cursor.fetchall())
+    return any(_normal(installed.get(name, "")) != _normal(body) for name, body in bodies.items())
+
+
+def stale_triggers(connection) -> set[str]:
+    """The count triggers missing or created from another definition than this module's."""
+    installed = _installed(connection)
+    return {
+        name
+        for name, sql in trigger_definitions(connection).items()
+        if installed.get(name) != _fingerprint(connection, sql)
+    }
+
+
+def _on(name: str) -> str:
+    """The table a trigger is on."""
+    return TABLE if name in ON_COUNTS else "customers_customer"
+
+
+def _drop(connection, name: str) -> str:
+    on = f" ON {_on(name)}" if connection.vendor == "postgresql" else ""
+    return f"DROP TRIGGER IF EXISTS {name}{on}"
 
 
 def search_index_exists(connection) -> bool:
@@ -316,20 +378,26 @@ def search_index_exists(connection) -> bool:
 
 
 def ensure_triggers(connection) -> bool:
-    """Create the count triggers (and the search index's) that are missing and recount;
-    True when something was missing."""
+    """Create the count triggers (and the search index's) that are missing or differ from their
+    definition here (and PostgreSQL's trigger functions), then recount; True when any did."""
     definitions = trigger_definitions(connection)
-    missing = set(definitions) - installed_triggers(connection)
-    if not missing:
+    stale = stale_triggers(connection)
+    functions_differ = _functions_differ(connection)
+    if not stale and not functions_differ:
         return False
     with transaction.atomic(using=connection.alias):
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute(POSTGRESQL_FUNCTION)
-                cursor.execute(POSTGRESQL_TRUNCATE_FUNCTION)
-                cursor.execute(POSTGRESQL_ANCHORS_FUNCTION)
-            for name in sorted(missing):
+                for function in POSTGRESQL_FUNCTIONS.values():
+                    cursor.execute(function)
+            for name in sorted(stale):
+                cursor.execute(_drop(connection, name))
                 cursor.execute(definitions[name])
+                if connection.vendor == "postgresql":
+                    cursor.execute(
+                        f"COMMENT ON TRIGGER {name} ON {_on(name)} IS %s",
+                        [_fingerprint(connection, definitions[name])],
+                    )
         recount(connection)
     return True
 
@@ -366,12 +434,7 @@ def drop_search_index(connection) -> None:
 def drop_triggers(connection) -> None:
     with connection.cursor() as cursor:
         for name in trigger_definitions(connection):
-            if connection.vendor == "sqlite":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-            else:
-                table = TABLE if name in ON_COUNTS else "customers_customer"
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            cursor.execute(_drop(connection, name))
         if connection.vendor == "postgresql":
-            cursor.execute("DROP FUNCTION IF EXISTS customer_count_change()")
-            cursor.execute("DROP FUNCTION IF EXISTS customer_count_truncate()")
-            cursor.execute("DROP FUNCTION IF EXISTS customer_list_anchors_drop()")
+            for function in POSTGRESQL_FUNCTIONS:
+                cursor.execute(f"DROP FUNCTION IF EXISTS {function}()")

@@ -18,7 +18,14 @@ from customers.apps import ensure_customer_count_triggers
 from customers.models import AgreementStatus, Customer, PartnerCustomerCount
 from customers.selectors import customer_list, customer_list_state, customer_status_counts
 from customers.services import customer_create
-from customers.triggers import ON_COUNTS, drop_triggers, installed_triggers, trigger_definitions
+from customers.triggers import (
+    ON_COUNTS,
+    drop_triggers,
+    ensure_triggers,
+    installed_triggers,
+    stale_triggers,
+    trigger_definitions,
+)
 from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
@@ -109,6 +116,52 @@ def test_f4_missing_triggers_are_recreated_and_the_counts_recounted_after_migrat
     assert kept_counts() == real_counts() == {partner.pk: (4, 1)}
     CustomerFactory(partner=partner)
     assert kept_counts() == real_counts() == {partner.pk: (5, 1)}
+
+
+def test_f4_a_trigger_changed_under_its_name_is_replaced_by_its_definition_after_migrate(partner):
+    """A later release that changes a trigger's definition: migrate replaces the one installed."""
+    name = "customer_count_insert" if connection.vendor == "sqlite" else "customer_count_insert_delete"
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(f"DROP TRIGGER {name}")
+            cursor.execute(f"CREATE TRIGGER {name} AFTER INSERT ON customers_customer BEGIN SELECT 1; END")
+        else:
+            cursor.execute(f"DROP TRIGGER {name} ON customers_customer")
+            cursor.execute(
+                f"CREATE TRIGGER {name} AFTER INSERT OR DELETE ON customers_customer "
+                "FOR EACH ROW EXECUTE FUNCTION customer_count_truncate()"
+            )
+    CustomerFactory(partner=partner)
+    assert kept_counts() != real_counts()
+    assert stale_triggers(connection) == {name}
+
+    ensure_customer_count_triggers(sender=None, using=connection.alias)
+
+    assert stale_triggers(connection) == set()
+    assert kept_counts() == real_counts() == {partner.pk: (1, 0)}
+    CustomerFactory(partner=partner)
+    assert kept_counts() == real_counts() == {partner.pk: (2, 0)}
+    # Nothing to do the next time: what it installed matches its definitions.
+    assert not ensure_triggers(connection)
+
+
+@pytest.mark.postgresql
+def test_f4_a_trigger_function_changed_under_its_name_is_replaced_after_migrate(partner):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE OR REPLACE FUNCTION customer_count_change() RETURNS trigger LANGUAGE plpgsql "
+            "AS $$ BEGIN RETURN NULL; END $$"
+        )
+    CustomerFactory(partner=partner)
+    assert kept_counts() != real_counts()
+    assert stale_triggers(connection) == set()  # the triggers themselves are the same
+
+    ensure_customer_count_triggers(sender=None, using=connection.alias)
+
+    assert kept_counts() == real_counts() == {partner.pk: (1, 0)}
+    CustomerFactory(partner=partner)
+    assert kept_counts() == real_counts() == {partner.pk: (2, 0)}
+    assert not ensure_triggers(connection)
 
 
 def test_f4_recount_customers_repairs_counts_that_drifted(partner, other_partner):
