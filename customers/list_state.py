@@ -20,12 +20,13 @@ written in a GET, and the ORM took 20 times as long to build each statement as t
 to run it (a search's keep: 2.5 ms against 0.12 ms on SQLite, issue 6).
 """
 
+import dataclasses
 import logging
-from dataclasses import dataclass
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Field, Func, Value
 from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.db.transaction import TransactionManagementError
 
 from customers.models import CustomerListAnchor, CustomerListSearch, PartnerCustomerCount
 
@@ -45,7 +46,7 @@ KEEP_WAIT = "500ms"
 SEARCHES_KEPT = 100
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class ListVersion:
     """One state of a partner's customer list, whole ("") or of one status.
 
@@ -90,32 +91,25 @@ class ListVersion:
         if not rows:
             return False
         ((list_version, status_version),) = rows
-        # The whole list's version does not move with a status (of_counts).
-        status_version = status_version if self.status else 0
-        return list_version == self.list_version and status_version == self.status_version
+        counts = PartnerCustomerCount(
+            partner_id=self.partner_id, list_version=list_version, status_version=status_version
+        )
+        return ListVersion.of_counts(counts, self.status) == self
 
     def anchors(self):
         return CustomerListAnchor.objects.filter(**self.fields())
 
-    def searches(self):
-        return CustomerListSearch.objects.filter(**self.fields())
-
     def fields(self) -> dict:
-        """The fields that name this version on a row kept for it."""
-        return {
-            "partner_id": self.partner_id,
-            "status": self.status,
-            "list_version": self.list_version,
-            "status_version": self.status_version,
-        }
+        """The fields that name this version on a row kept for it (its own, by name)."""
+        return dataclasses.asdict(self)
 
     def params(self) -> list:
         """The values of `_VERSION`'s placeholders for this version."""
-        return [self.partner_id, self.status, self.list_version, self.status_version]
+        return list(self.fields().values())
 
 
 # A kept row's version: ListVersion.params() fills it in.
-_VERSION = "partner_id = %s AND status = %s AND list_version = %s AND status_version = %s"
+_VERSION = " AND ".join(f"{field.name} = %s" for field in dataclasses.fields(ListVersion))
 
 
 def _table(model) -> str:
@@ -130,9 +124,9 @@ def _execute(sql: str, params: list | None = None) -> list[tuple] | None:
 
 
 def insert_row(model, values: dict, *, update: tuple[str, ...] = ()) -> None:
-    """Insert a kept row. Where its version already holds one for the same place (its model's only
-    unique constraint), that row stays, with the `update` columns set from `values`."""
-    (once,) = model._meta.constraints
+    """Insert a kept row. Where its version already holds one for the same place (the model's
+    `…_once` unique constraint), that row stays, with the `update` columns set from `values`."""
+    (once,) = (c for c in model._meta.constraints if c.name.endswith("_once"))
     conflict = ", ".join(model._meta.get_field(name).column for name in once.fields)
     action = "DO UPDATE SET " + ", ".join(f"{c} = excluded.{c}" for c in update) if update else "DO NOTHING"
     _execute(
@@ -145,6 +139,8 @@ def insert_row(model, values: dict, *, update: tuple[str, ...] = ()) -> None:
 def _keep(model, version: ListVersion, values: dict, *, update: tuple[str, ...] = ()) -> bool:
     """Keep a row for `version` unless the list has left it (False); drop this list's rows of
     other versions. In the caller's transaction, which holds the lock until it ends."""
+    if not connection.in_atomic_block:
+        raise TransactionManagementError("Keep list state in a transaction: its lock lasts until it ends.")
     if not version.lock_current():
         return False
     _execute(

@@ -217,7 +217,7 @@ class CustomerPaginator(Paginator):
             and self.version is not None
             and self.unsearched_count is not None
             and self.unsearched_count > self.WALK
-            and bottom <= self.count - top
+            and bottom < top <= self.count - bottom
             and self._sorts_matches(from_first=False)
             and 2 * top * self.unsearched_count <= self.count * self.WALK
         )

@@ -8,18 +8,26 @@ through searches and compares every page with the matches read straight from the
 
 import io
 import logging
+import random
 import threading
 import uuid
 
 import pytest
 from django.core.management import call_command
 from django.db import OperationalError, connection, transaction
+from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from customers import list_state
 from customers.list_state import ListVersion
-from customers.models import AgreementStatus, Customer, CustomerListSearch, PartnerCustomerCount
+from customers.models import (
+    AgreementStatus,
+    Customer,
+    CustomerListAnchor,
+    CustomerListSearch,
+    PartnerCustomerCount,
+)
 from customers.pagination import CustomerPaginator
 from customers.selectors import customer_list, customer_list_state, customer_search_condition
 from tests.factories import ConfirmationFactory, CustomerFactory, confirmed_customer
@@ -138,6 +146,54 @@ def test_f4_a_first_search_matching_few_finds_its_pages_by_a_short_walk_or_by_so
         # SQLite sorts a search matching this few, walking nothing.
         assert rows == [rows[0]] and ") <= (" not in rows[0]
     assert_pages_show_the_matches_in_name_order(admin_agent, partner, search)
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_f4_a_walked_page_is_in_name_order_whatever_order_rows_came_in_and_for_each_status(
+    monkeypatch, admin_agent, partner, status
+):
+    """The walk of the list's top (PostgreSQL) reads the status-filtered list in name order: rows
+    inserted shuffled, names shared by two, every other one Confirmed; the anchor it keeps
+    is the status list's, which that list's own deep pages then start from."""
+    monkeypatch.setattr(CustomerPaginator, "WALK", 60)
+    numbers = list(range(300))
+    random.Random(6).shuffle(numbers)
+    for number in numbers:
+        name = f"Name {number // 2:03d}{' Zulu' if number % 5 == 0 else ''}"  # two rows a name
+        if number % 2:
+            confirmed_customer(partner=partner, company_name=name)
+        else:
+            CustomerFactory(partner=partner, company_name=name)
+    expected = expected_ids(partner, "zulu", status)
+    with CaptureQueriesContext(connection) as queries:
+        page = paginator(admin_agent, "zulu", status).page(1)
+    assert [c.pk for c in page.object_list] == expected[:PER_PAGE]
+    if connection.vendor == "postgresql":
+        rows = [q["sql"] for q in queries if '"customers_customer"."tenant_id"' in q["sql"]]
+        assert len(rows) == 1 and ") <= (" in rows[0]  # the walk held the page
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, "zulu", status)
+    unsearched = expected_ids(partner, "", status)
+    assert paged_ids(admin_agent, "", status) == [unsearched[i : i + 3] for i in range(0, len(unsearched), 3)]
+
+
+def test_f4_a_first_search_matching_nothing_walks_nothing(monkeypatch, admin_agent, partner):
+    monkeypatch.setattr(CustomerPaginator, "WALK", 40)
+    few_matches_list(partner, spread=True)
+    with CaptureQueriesContext(connection) as queries:
+        assert list(paginator(admin_agent, "nothing like it").page(1).object_list) == []
+    assert not CustomerListAnchor.objects.exists()
+    assert not [q for q in queries if '"customers_customer"."tenant_id"' in q["sql"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_f4_list_state_is_kept_only_inside_a_transaction_that_holds_its_lock(admin_agent, partner):
+    """A keep locks the partner's count row until its transaction ends (PostgreSQL): outside
+    one, the lock would end before the row is written."""
+    make_list(partner, count=8)
+    version = customer_list_state(user=admin_agent)[1]
+    with pytest.raises(TransactionManagementError):
+        list_state._keep(CustomerListSearch, version, {"search": "Blue", "total": 2})
+    assert not CustomerListSearch.objects.exists()
 
 
 @pytest.mark.parametrize("search", ["nothing like it", "Blue"])
