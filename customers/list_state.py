@@ -152,23 +152,16 @@ def _keep(model, version: ListVersion, values: dict, *, update: tuple[str, ...] 
     return True
 
 
+def _read(model, columns: tuple[str, ...], where: str, params: list, **known):
+    """The one row of `model` that `where` finds, as an instance with `columns` and `known` set; or None."""
+    rows = _execute(f"SELECT {', '.join(columns)} FROM {_table(model)} WHERE {where}", params)
+    return model(**known, **dict(zip(columns, rows[0], strict=True))) if rows else None
+
+
 def kept_counts(partner_id: int) -> PartnerCustomerCount | None:
     """The partner's kept counts and versions (read by every page of the list and the home page)."""
-    rows = _execute(
-        f"SELECT customers, confirmed, list_version, status_version FROM {_table(PartnerCustomerCount)} "
-        "WHERE partner_id = %s",
-        [partner_id],
-    )
-    if not rows:
-        return None
-    ((customers, confirmed, list_version, status_version),) = rows
-    return PartnerCustomerCount(
-        partner_id=partner_id,
-        customers=customers,
-        confirmed=confirmed,
-        list_version=list_version,
-        status_version=status_version,
-    )
+    columns = ("customers", "confirmed", "list_version", "status_version")
+    return _read(PartnerCustomerCount, columns, "partner_id = %s", [partner_id], partner_id=partner_id)
 
 
 def anchor_get(*, version: ListVersion, position: int) -> tuple[str, int] | None:
@@ -209,22 +202,9 @@ def search_rememberable(search: str) -> bool:
 
 def search_get(*, version: ListVersion, search: str) -> CustomerListSearch | None:
     """This search as remembered for this version of the list, if it was made before."""
-    rows = _execute(
-        f"SELECT id, total, company_name, customer_id FROM {_table(CustomerListSearch)} "
-        f"WHERE {_VERSION} AND search = %s",
-        [*version.params(), search],
-    )
-    if not rows:
-        return None
-    ((pk, total, company_name, customer_id),) = rows
-    return CustomerListSearch(
-        pk=pk,
-        **version.fields(),
-        search=search,
-        total=total,
-        company_name=company_name,
-        customer_id=customer_id,
-    )
+    columns = ("id", "total", "company_name", "customer_id")
+    where, params = f"{_VERSION} AND search = %s", [*version.params(), search]
+    return _read(CustomerListSearch, columns, where, params, **version.fields(), search=search)
 
 
 def search_keep(*, version: ListVersion, search: str, total: int, first: tuple[str, int] | None) -> None:
