@@ -88,28 +88,38 @@ SQLITE_SEARCH_INDEX = f"""
     CREATE VIRTUAL TABLE IF NOT EXISTS {SEARCH_INDEX} USING fts5(
         company_name, domain, content='', tokenize='trigram case_sensitive 1'
     )"""
+
+
+def _search_entry(row: str = "") -> str:
+    """A customer row's entry in the search index: its key, its name and its domain (`row`:
+    "OLD.", "NEW." or a table's own row)."""
+    return f"({row}partner_id << {SEARCH_KEY_BITS}) + {row}id, lower({row}company_name), lower({row}domain)"
+
+
+def _search_keyed(row: str = "") -> str:
+    """Whether a customer row's key fits in the search index's rowids."""
+    return f"{row}id BETWEEN 1 AND {SEARCH_MAX_ID} AND {row}partner_id BETWEEN 1 AND {SEARCH_MAX_PARTNER}"
+
+
 # Built again from the rows: created anew, or written without its triggers for a while.
 SQLITE_SEARCH_REBUILD = [
     f"INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}) VALUES ('delete-all')",
     f"""INSERT INTO {SEARCH_INDEX} (rowid, company_name, domain)
-        SELECT (partner_id << {SEARCH_KEY_BITS}) + id, lower(company_name), lower(domain)
+        SELECT {_search_entry()}
         FROM customers_customer
-        WHERE id BETWEEN 1 AND {SEARCH_MAX_ID} AND partner_id BETWEEN 1 AND {SEARCH_MAX_PARTNER}""",
+        WHERE {_search_keyed()}""",
 ]
 _SQLITE_SEARCH_OUT = f"""
             INSERT INTO {SEARCH_INDEX} ({SEARCH_INDEX}, rowid, company_name, domain)
-            SELECT 'delete', (OLD.partner_id << {SEARCH_KEY_BITS}) + OLD.id,
-                   lower(OLD.company_name), lower(OLD.domain)
-            WHERE OLD.id BETWEEN 1 AND {SEARCH_MAX_ID}
-                AND OLD.partner_id BETWEEN 1 AND {SEARCH_MAX_PARTNER};"""
+            SELECT 'delete', {_search_entry("OLD.")}
+            WHERE {_search_keyed("OLD.")};"""
 _SQLITE_SEARCH_REFUSE = f"""
             SELECT RAISE(ABORT, 'customer id beyond the search index key (customers/triggers.py)')
             WHERE NEW.id NOT BETWEEN 1 AND {SEARCH_MAX_ID}"""
 _SQLITE_SEARCH_IN = f"""
             INSERT INTO {SEARCH_INDEX} (rowid, company_name, domain)
-            SELECT (NEW.partner_id << {SEARCH_KEY_BITS}) + NEW.id, lower(NEW.company_name), lower(NEW.domain)
-            WHERE NEW.id BETWEEN 1 AND {SEARCH_MAX_ID}
-                AND NEW.partner_id BETWEEN 1 AND {SEARCH_MAX_PARTNER};"""
+            SELECT {_search_entry("NEW.")}
+            WHERE {_search_keyed("NEW.")};"""
 
 SQLITE_SEARCH = {
     "customer_search_insert": f"""
@@ -427,7 +437,7 @@ def drop_search_index(connection) -> None:
     """SQLite's search index and the triggers that keep it (migration 0012 backwards)."""
     with connection.cursor() as cursor:
         for name in SQLITE_SEARCH:
-            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+            cursor.execute(_drop(connection, name))
         cursor.execute(f"DROP TABLE IF EXISTS {SEARCH_INDEX}")
 
 
