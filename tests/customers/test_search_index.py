@@ -62,8 +62,6 @@ def test_f4_customer_search_indexes_keep_a_short_pending_list():
 
 
 def _searched(client, user, q):
-    from django.test.utils import CaptureQueriesContext
-
     client.force_login(user)
     with CaptureQueriesContext(connection) as queries:
         response = client.get("/customers/", {"q": q})
