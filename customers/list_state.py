@@ -25,7 +25,7 @@ import logging
 
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F, Field, Func, Value
-from django.db.models.lookups import GreaterThanOrEqual, LessThanOrEqual
+from django.db.models.lookups import GreaterThanOrEqual
 from django.db.transaction import TransactionManagementError
 
 from customers.models import CustomerListAnchor, CustomerListSearch, PartnerCustomerCount
@@ -244,19 +244,7 @@ class _Row(Func):
     output_field = Field()
 
 
-def _place(row: tuple[str, int] | None = None) -> _Row:
-    """A row's place in the list's order (company name, id); a customer's own without `row`."""
-    if row is None:
-        return _Row(F("company_name"), F("pk"))
-    company_name, pk = row
-    return _Row(Value(company_name), Value(pk))
-
-
 def at_or_after(row: tuple[str, int]) -> GreaterThanOrEqual:
     """Customers at or after `row` in the list's order (company name, id): a range of its index."""
-    return GreaterThanOrEqual(_place(), _place(row))
-
-
-def at_or_before(row: tuple[str, int]) -> LessThanOrEqual:
-    """Customers at or before `row` in the list's order: a range of its index, from the top."""
-    return LessThanOrEqual(_place(), _place(row))
+    company_name, pk = row
+    return GreaterThanOrEqual(_Row(F("company_name"), F("pk")), _Row(Value(company_name), Value(pk)))

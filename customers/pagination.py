@@ -1,6 +1,9 @@
 """The customer list's paginator: kept totals, pages read through the index, page anchors and
 remembered searches (issue 6)."""
 
+import dataclasses
+
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import Value
@@ -31,10 +34,8 @@ class CustomerPaginator(Paginator):
 
     ROW_FIELDS = ("id", "tenant_id", "company_name", "domain", "current_confirmation_id")
 
-    # A search matching at most this share of the unsearched list sorts its matches on PostgreSQL
-    # (unless its page comes within the list's first `WALK` entries).
+    # A search matching at most this share of the unsearched list sorts its matches on PostgreSQL.
     FEW_MATCHES = 0.2
-    WALK = 4 * list_state.EVERY
 
     def __init__(
         self,
@@ -87,7 +88,48 @@ class CustomerPaginator(Paginator):
             total = customer_search_total(user=self.user, q=self.search, status=self.status)
             if total is not None:
                 return total
+        if self._first_page is not None:
+            return self._first_page.total
         return self.object_list.select_related(None).order_by().count()
+
+    @cached_property
+    def _first_page(self) -> "_FirstPage | None":
+        """PostgreSQL, a search not made before in this version of the list that matches few
+        (`FEW_MATCHES`): its total and its first page's ids, from one read of its matches.
+
+        Its matches are fetched by the trigram indexes, which are lossy: every match is read
+        from the table to be rechecked, whether to count them or to sort them. Counting, then
+        sorting read them twice (Silver: 6.4 + 7.8 ms, issue 6); here they are read once, kept
+        (only names and ids), counted and their first page taken by a top-N sort. Fetching
+        stops one row past `FEW_MATCHES`: a search matching more is counted and walked as before.
+        """
+        if (
+            connection.vendor != "postgresql"
+            or not self.search
+            or self.unsearched_count is None
+            or self.remembered is not None
+        ):
+            return None
+        few = int(self.unsearched_count * self.FEW_MATCHES)
+        matches = self.object_list.select_related(None).order_by().values_list("company_name", "pk")
+        try:
+            sql, params = matches[: few + 1].query.sql_with_params()
+        except EmptyResultSet:  # a search that can match nothing (a NUL byte): nothing to read
+            return _FirstPage(total=0, ids=[])
+        with connection.cursor() as cursor:
+            # MATERIALIZED: read once for both. The planner, seeing the LIMIT, would otherwise
+            # walk the name index filtering every entry (60 ms for Silver).
+            cursor.execute(
+                f"WITH matches (company_name, id) AS MATERIALIZED ({sql})"
+                " SELECT counted.total, page.id FROM (SELECT COUNT(*) AS total FROM matches) counted"
+                " LEFT JOIN LATERAL (SELECT id FROM matches ORDER BY company_name, id LIMIT %s) page ON TRUE",
+                [*params, self.per_page + self.orphans],
+            )
+            found = cursor.fetchall()
+        total = found[0][0]
+        if total > few:
+            return None
+        return _FirstPage(total=total, ids=[pk for _total, pk in found if pk is not None])
 
     @cached_property
     def walked_list(self):
@@ -117,7 +159,7 @@ class CustomerPaginator(Paginator):
         the fewer is taken. SQLite judges a walk from the top of the list the same way.
         PostgreSQL expects the matches spread evenly and would walk from the top even for a
         search whose first match is far down: there a search matching a small share of the
-        list sorts, unless a walk of the list's first `WALK` entries finds its page (`_walks`).
+        list sorts (its first page read with its total, `_first_page`).
         """
         if self.known_count is not None or self.unsearched_count is None:
             return False
@@ -162,14 +204,13 @@ class CustomerPaginator(Paginator):
     def rows(self, bottom: int, top: int):
         """One query: the page's ids (a subquery the index serves), then only those rows.
 
-        A page of a remembered search starts from its first match. On PostgreSQL, a page of
-        a search matching few is first looked for in the list's top (`_walks`), then sorted:
-        two queries when that walk does not hold the page. A page far from both
-        ends of an unsearched list starts from its page anchor. Any
-        other page in the second half is counted from the end, reading the index backwards:
-        the OFFSET skips at most half the list, and the last page skips nothing. Those
-        pages rely on the total: a customer added between the count and this query
-        shifts them by one row, as it shifts the pages after it when read from the front.
+        A page of a remembered search starts from its first match. On PostgreSQL, page 1 of
+        a search not made before that matches few has its ids already (`_first_page`): only
+        its rows are read. A page far from both ends of an unsearched list starts from its
+        page anchor. Any other page in the second half is counted from the end, reading the
+        index backwards: the OFFSET skips at most half the list, and the last page skips
+        nothing. Those pages rely on the total: a customer added between the count and this
+        query shifts them by one row, as it shifts the pages after it when read from the front.
         Only what a row shows (the status is current_confirmation_id, no join needed).
         In name order on PostgreSQL; unordered on SQLite, which for that ORDER BY would
         walk the name index filtering id IN (…) (~20× slower).
@@ -183,9 +224,8 @@ class CustomerPaginator(Paginator):
             # list's order, which the name index serves from there (both databases).
             ids = self.walked_list.select_related(None).filter(list_state.at_or_after(first))
             return self._rows_of(ids.values("pk")[bottom:top])
-        rows = self._walked_rows(bottom, top)
-        if rows is not None:
-            return rows
+        if bottom == 0 and self._first_page is not None and top <= len(self._first_page.ids):
+            return self._rows_of(self._first_page.ids[:top])
         ordered = self._ids_in_order()
         anchor = self._anchor(ordered, bottom, top)
         if anchor is not None:
@@ -195,64 +235,14 @@ class CustomerPaginator(Paginator):
             ids = self._from_nearer_end(ordered.values("pk"), bottom, top)
         return self._rows_of(ids)
 
-    def _walks(self, bottom: int, top: int) -> bool:
-        """Whether PostgreSQL looks for a search's page in a walk of the list's first `WALK` entries
-        before it sorts the matches.
-
-        A walk of the name index meets a search's matches in the list's order: the page of a
-        search whose matches spread through the list comes within about top × unsearched /
-        total entries (`Health`, 5 % of the names: 500), where the sort fetches every match
-        (7.4 ms for 5,000). PostgreSQL sorts a search matching few (`_sorts_matches`) because
-        its planner would walk from the top even to matches gathered far down (a word that
-        starts names: `Silver`, 85 % down); a walk that stops at the `WALK`-th entry (a page
-        anchor) costs little when it does not find the page. SQLite walks where there are
-        many matches, as it always has: its walks are cheap, and a walk that failed, then a sort
-        that read every match's row, made a first-time search slower over HTTP (7.87× healthz
-        against 6.50×, issue 6).
-        """
-        return (
-            connection.vendor == "postgresql"
-            and bool(self.search)
-            and self.user is not None
-            and self.version is not None
-            and self.unsearched_count is not None
-            and self.unsearched_count > self.WALK
-            and bottom < top <= self.count - bottom
-            and self._sorts_matches(from_first=False)
-            and 2 * top * self.unsearched_count <= self.count * self.WALK
-        )
-
-    def walk_query(self, bottom: int, top: int):
-        """The query of the page's rows read by a walk of the list's first `WALK` entries, or None
-        where the page is not looked for that way (`_walks`)."""
-        if not self._walks(bottom, top):
-            return None
-        unsearched = customer_list(user=self.user, status=self.status)
-        bound = self._row_at(unsearched, self.WALK, self.unsearched_count)
-        if bound is None:
-            return None
-        ids = self.walked_list.select_related(None).filter(list_state.at_or_before(bound)).values("pk")
-        return self._rows_of(ids[bottom:top])
-
-    def _walked_rows(self, bottom: int, top: int) -> list | None:
-        """The page's rows when a walk of the list's first `WALK` entries holds them."""
-        query = self.walk_query(bottom, top)
-        if query is None:
-            return None
-        rows = list(query)
-        # In the list's order, the first `top` matches are all at or before the bound, or it holds fewer.
-        return rows if len(rows) == top - bottom else None
-
     def _rows_of(self, ids):
         rows = Customer.objects.filter(pk__in=ids).only(*self.ROW_FIELDS)
         return rows.order_by("company_name", "id") if connection.vendor == "postgresql" else rows.order_by()
 
-    def _from_nearer_end(self, ordered, bottom: int, top: int, total: int | None = None):
-        """Rows `bottom` to `top` of the ordered list (`total` rows, the count by default), read
-        from whichever end skips fewer (either order)."""
-        total = self.count if total is None else total
-        if bottom > total - top:
-            return ordered.reverse()[total - top : total - bottom]
+    def _from_nearer_end(self, ordered, bottom: int, top: int):
+        """Rows `bottom` to `top` of the ordered list, read from whichever end skips fewer (either order)."""
+        if bottom > self.count - top:
+            return ordered.reverse()[self.count - top : self.count - bottom]
         return ordered[bottom:top]
 
     def _anchor(self, ordered, bottom: int, top: int) -> tuple[int, tuple[str, int]] | None:
@@ -265,18 +255,20 @@ class CustomerPaginator(Paginator):
         if self.search or self.version is None or min(bottom, self.count - top) < list_state.EVERY:
             return None
         position = bottom - bottom % list_state.EVERY
-        row = self._row_at(ordered, position, self.count)
-        return None if row is None else (position, row)
-
-    def _row_at(self, ordered, position: int, total: int) -> tuple[str, int] | None:
-        """The (company name, id) at `position` of this version of the unsearched list `ordered`
-        (`total` rows): kept, or found once, from the nearer end, and kept."""
         row = list_state.anchor_get(version=self.version, position=position)
         if row is None:
             row_at = ordered.values_list("company_name", "pk")
-            found = list(self._from_nearer_end(row_at, position, position + 1, total))
+            found = list(self._from_nearer_end(row_at, position, position + 1))
             if not found:  # The list shrank since it was counted.
                 return None
             row = found[0]
             list_state.anchor_keep(version=self.version, position=position, row=row)
-        return row
+        return position, row
+
+
+@dataclasses.dataclass(frozen=True)
+class _FirstPage:
+    """A search's total, and the ids of its first page in the list's order."""
+
+    total: int
+    ids: list[int]

@@ -123,61 +123,87 @@ def few_matches_list(partner, *, spread: bool) -> str:
     return "zulu"
 
 
+def customer_reads(queries) -> list[str]:
+    """The statements that read the customers table (not the list's kept state)."""
+    return [q["sql"] for q in queries if '"customers_customer"' in q["sql"]]
+
+
 @pytest.mark.parametrize("spread", [True, False], ids=["spread through the list", "gathered at its end"])
-def test_f4_a_first_search_matching_few_finds_its_pages_by_a_short_walk_or_by_sorting(
-    monkeypatch, admin_agent, partner, spread
-):
-    """Issue 6: PostgreSQL walks the list's first `WALK` entries for a page of few matches before
-    sorting them all; every page is the matches in name order either way (both databases)."""
-    monkeypatch.setattr(CustomerPaginator, "WALK", 40)
+def test_f4_a_first_search_matching_few_is_counted_with_its_first_page(admin_agent, partner, spread):
+    """Issue 6: on PostgreSQL a search not made before that matches a fifth of the list at most
+    reads its matches once, for its total and its first page's ids; the page then reads only
+    those rows. Every page is the matches in name order either way (both databases)."""
     search = few_matches_list(partner, spread=spread)
     expected = expected_ids(partner, search)
     with CaptureQueriesContext(connection) as queries:
-        page = paginator(admin_agent, search).page(1)
+        first = paginator(admin_agent, search)
+        page = first.page(1)
+    assert first.count == len(expected) == 10
     assert [c.pk for c in page.object_list] == expected[:PER_PAGE]
-    rows = [q["sql"] for q in queries if '"customers_customer"."tenant_id"' in q["sql"]]
     if connection.vendor == "postgresql":
-        # Walked up to the row 40 entries down; sorted (by an expression no index serves) when
-        # the walk held too few matches.
-        assert ") <= (" in rows[0] and "||" not in rows[0]
-        assert len(rows) == (1 if spread else 2)
-        assert spread or "||" in rows[1]
-    else:
-        # SQLite sorts a search matching this few, walking nothing.
-        assert rows == [rows[0]] and ") <= (" not in rows[0]
+        counted, rows = customer_reads(queries)
+        assert counted.startswith("WITH matches") and "ORDER BY company_name, id" in counted
+        assert "COUNT(" not in rows and "tenant_id" in rows
     assert_pages_show_the_matches_in_name_order(admin_agent, partner, search)
 
 
+def test_f4_a_remembered_search_matching_few_counts_nothing_again(admin_agent, partner):
+    search = few_matches_list(partner, spread=False)
+    paginator(admin_agent, search).page(1)
+    with CaptureQueriesContext(connection) as queries:
+        again = paginator(admin_agent, search)
+        page = again.page(1)
+    assert again.count == 10
+    assert [c.pk for c in page.object_list] == expected_ids(partner, search)[:PER_PAGE]
+    assert not [sql for sql in customer_reads(queries) if "COUNT(" in sql.upper()]
+
+
 @pytest.mark.parametrize("status", STATUSES)
-def test_f4_a_walked_page_is_in_name_order_whatever_order_rows_came_in_and_for_each_status(
-    monkeypatch, admin_agent, partner, status
+def test_f4_a_first_searchs_first_page_is_in_name_order_whatever_order_rows_came_in_and_for_each_status(
+    admin_agent, partner, status
 ):
-    """The walk of the list's top (PostgreSQL) reads the status-filtered list in name order: rows
-    inserted shuffled, names shared by two, every other one Confirmed; the anchor it keeps
-    is the status list's, which that list's own deep pages then start from."""
-    monkeypatch.setattr(CustomerPaginator, "WALK", 60)
+    """Its first page read with its total (PostgreSQL) is the status-filtered list's matches in
+    name order: rows inserted shuffled, names shared by two, every other one Confirmed."""
     numbers = list(range(300))
     random.Random(6).shuffle(numbers)
     for number in numbers:
-        name = f"Name {number // 2:03d}{' Zulu' if number % 5 == 0 else ''}"  # two rows a name
+        name = f"Name {number // 2:03d}{' Zulu' if number % 7 == 0 else ''}"  # two rows a name
         if number % 2:
             confirmed_customer(partner=partner, company_name=name)
         else:
             CustomerFactory(partner=partner, company_name=name)
     expected = expected_ids(partner, "zulu", status)
     with CaptureQueriesContext(connection) as queries:
-        page = paginator(admin_agent, "zulu", status).page(1)
+        first = paginator(admin_agent, "zulu", status)
+        page = first.page(1)
+    assert first.count == len(expected)
     assert [c.pk for c in page.object_list] == expected[:PER_PAGE]
     if connection.vendor == "postgresql":
-        rows = [q["sql"] for q in queries if '"customers_customer"."tenant_id"' in q["sql"]]
-        assert len(rows) == 1 and ") <= (" in rows[0]  # the walk held the page
+        counted, rows = customer_reads(queries)
+        assert counted.startswith("WITH matches") and "COUNT(" not in rows
     assert_pages_show_the_matches_in_name_order(admin_agent, partner, "zulu", status)
-    unsearched = expected_ids(partner, "", status)
-    assert paged_ids(admin_agent, "", status) == [unsearched[i : i + 3] for i in range(0, len(unsearched), 3)]
 
 
-def test_f4_a_first_search_matching_nothing_walks_nothing(monkeypatch, admin_agent, partner):
-    monkeypatch.setattr(CustomerPaginator, "WALK", 40)
+def test_f4_a_first_search_matching_more_than_few_is_counted_whole(admin_agent, partner):
+    """On PostgreSQL the read of a search's matches with its first page stops one past a fifth of
+    the list; a search matching more is counted, and its page walked from the top of the list."""
+    for number in range(60):
+        CustomerFactory(partner=partner, company_name=f"Name {number:03d}{' Zulu' if number % 2 else ''}")
+    expected = expected_ids(partner, "zulu")
+    with CaptureQueriesContext(connection) as queries:
+        first = paginator(admin_agent, "zulu")
+        page = first.page(1)
+    assert first.count == len(expected) == 30
+    assert [c.pk for c in page.object_list] == expected[:PER_PAGE]
+    if connection.vendor == "postgresql":
+        counted_few, counted, rows = customer_reads(queries)
+        assert counted_few.startswith("WITH matches") and "LIMIT 13" in counted_few
+        assert "COUNT(" in counted and "WITH" not in counted
+        assert "||" not in rows  # walked, not sorted
+    assert_pages_show_the_matches_in_name_order(admin_agent, partner, "zulu")
+
+
+def test_f4_a_first_search_matching_nothing_reads_no_rows(admin_agent, partner):
     few_matches_list(partner, spread=True)
     with CaptureQueriesContext(connection) as queries:
         assert list(paginator(admin_agent, "nothing like it").page(1).object_list) == []
