@@ -86,6 +86,47 @@ def test_r8_an_order_racing_a_confirmation_is_never_placed_before_the_confirmati
 
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
+def test_r8_the_customer_row_stays_locked_from_the_check_until_the_order_commits(
+    actor, admin_agent, license_offer
+):
+    """The race above cannot show the lock (a confirmation only ever makes a customer Confirmed),
+    so this asks the database: from the status check to the commit, no other transaction can
+    lock the customer's row, as confirmation_record and subscription_set_quantity do first."""
+    customer = confirmed_customer(partner=admin_agent.partner)
+    placing, checked = threading.Event(), threading.Event()
+
+    def place():
+        with transaction.atomic():
+            order = order_place(
+                actor=actor(admin_agent),
+                customer=customer,
+                lines=[LineItem(license_offer.id, 2)],
+                channel=Channel.WEB,
+            )
+            placing.set()
+            checked.wait(timeout=10)
+        return order
+
+    def customer_free():
+        placing.wait(timeout=10)
+        try:
+            with transaction.atomic():
+                Customer.objects.select_for_update(nowait=True).get(pk=customer.pk)
+            return True
+        except DatabaseError:
+            return False
+        finally:
+            checked.set()
+
+    placed, free = _run_together(place, customer_free)
+    assert isinstance(placed, Order), placed
+    assert free is False  # locked until the order's transaction ended
+    with transaction.atomic():  # and free after it
+        assert Customer.objects.select_for_update(nowait=True).get(pk=customer.pk) == customer
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
 def test_r15_twenty_concurrent_place_order_submissions_with_one_key_place_one_order(
     actor, admin_agent, license_offer, usage_offer, customer
 ):
