@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from agreements.api import StrictCharField
 from customers.models import Channel
 from customers.selectors import customer_get
+from orders.models import Offer
 from orders.selectors import offer_list, order_list, subscription_get, subscription_list
 from orders.services import MAX_LINE_ITEMS, LineItem, order_place, subscription_set_quantity
 from portal.api import (
@@ -45,7 +46,7 @@ class StrictIntegerField(serializers.IntegerField):
 class OfferSerializer(serializers.Serializer):
     id = serializers.CharField()
     name = serializers.CharField()
-    billingType = serializers.ChoiceField(source="billing_type", choices=["license", "usage"])
+    billingType = serializers.ChoiceField(source="billing_type", choices=Offer.BillingType.values)
     minimumQuantity = serializers.IntegerField(source="min_quantity")
     maximumQuantity = serializers.IntegerField(source="max_quantity")
     attributes = serializers.SerializerMethodField()
@@ -109,7 +110,7 @@ class SubscriptionSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="api_id", help_text="A GUID, as Partner Center's subscription ids are.")
     offerId = serializers.CharField(source="offer_id")
     offerName = serializers.CharField(source="offer.name")
-    billingType = serializers.ChoiceField(source="offer.billing_type", choices=["license", "usage"])
+    billingType = serializers.ChoiceField(source="offer.billing_type", choices=Offer.BillingType.values)
     quantity = serializers.SerializerMethodField(
         help_text="The license count; 1 for a usage-based subscription, which has none (R9)."
     )
