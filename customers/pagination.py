@@ -2,6 +2,7 @@
 remembered searches (issue 6)."""
 
 import dataclasses
+import json
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -113,23 +114,35 @@ class CustomerPaginator(Paginator):
         few = int(self.unsearched_count * self.FEW_MATCHES)
         matches = self.object_list.select_related(None).order_by().values_list("company_name", "pk")
         try:
-            sql, params = matches[: few + 1].query.sql_with_params()
+            sql, params = matches.query.sql_with_params()
         except EmptyResultSet:  # a search that can match nothing (a NUL byte): nothing to read
             return _FirstPage(total=0, ids=[])
+        # A search the planner expects to match many (`soft`: every domain) is not read this way:
+        # the read would stop only after a fifth of the list, 20 ms of it wasted before the count.
+        if self._expected_matches(sql, params) > few:
+            return None
         with connection.cursor() as cursor:
             # MATERIALIZED: read once for both. The planner, seeing the LIMIT, would otherwise
             # walk the name index filtering every entry (60 ms for Silver).
             cursor.execute(
-                f"WITH matches (company_name, id) AS MATERIALIZED ({sql})"
+                f"WITH matches (company_name, id) AS MATERIALIZED ({sql} LIMIT %s)"
                 " SELECT counted.total, page.id FROM (SELECT COUNT(*) AS total FROM matches) counted"
                 " LEFT JOIN LATERAL (SELECT id FROM matches ORDER BY company_name, id LIMIT %s) page ON TRUE",
-                [*params, self.per_page + self.orphans],
+                [*params, few + 1, self.per_page + self.orphans],
             )
             found = cursor.fetchall()
         total = found[0][0]
         if total > few:
             return None
         return _FirstPage(total=total, ids=[pk for _total, pk in found if pk is not None])
+
+    @staticmethod
+    def _expected_matches(sql: str, params) -> float:
+        """How many rows PostgreSQL's planner expects the query to return (its statistics, no read)."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
+            plan = cursor.fetchone()[0]
+        return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
 
     @cached_property
     def walked_list(self):
