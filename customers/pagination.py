@@ -101,8 +101,9 @@ class CustomerPaginator(Paginator):
         Its matches are fetched by the trigram indexes, which are lossy: every match is read
         from the table to be rechecked, whether to count them or to sort them. Counting, then
         sorting read them twice (Silver: 6.4 + 7.8 ms, issue 6); here they are read once, kept
-        (only names and ids), counted and their first page taken by a top-N sort. Fetching
-        stops one row past `FEW_MATCHES`: a search matching more is counted and walked as before.
+        (only names and ids), counted and their first page taken by a top-N sort. The read is
+        not made for a search the planner expects to match more than `FEW_MATCHES`, and it
+        stops one row past that share: a search matching more is counted and walked as before.
         """
         if (
             connection.vendor != "postgresql"
