@@ -2,7 +2,6 @@
 remembered searches (issue 6)."""
 
 import dataclasses
-import json
 
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
@@ -95,15 +94,9 @@ class CustomerPaginator(Paginator):
 
     @cached_property
     def _first_page(self) -> "_FirstPage | None":
-        """PostgreSQL, a search not made before in this version of the list that matches few
-        (`FEW_MATCHES`): its total and its first page's ids, from one read of its matches.
-
-        Its matches are fetched by the trigram indexes, which are lossy: every match is read
-        from the table to be rechecked, whether to count them or to sort them. Counting, then
-        sorting read them twice (Silver: 6.4 + 7.8 ms, issue 6); here they are read once, kept
-        (only names and ids), counted and their first page taken by a top-N sort. The read is
-        not made for a search the planner expects to match more than `FEW_MATCHES`, and it
-        stops one row past that share: a search matching more is counted and walked as before.
+        """PostgreSQL, a search not made before in this version of the list that matches at most
+        `FEW_MATCHES` of it: its total and its first page's ids, from one read of its matches.
+        None for any other list, and where the planner expects the search to match more.
         """
         if (
             connection.vendor != "postgresql"
@@ -113,18 +106,23 @@ class CustomerPaginator(Paginator):
         ):
             return None
         few = int(self.unsearched_count * self.FEW_MATCHES)
+        if few < 1:  # the planner never expects fewer than one row: its question would be wasted
+            return None
         matches = self.object_list.select_related(None).order_by().values_list("company_name", "pk")
         try:
             sql, params = matches.query.sql_with_params()
         except EmptyResultSet:  # a search that can match nothing (a NUL byte): nothing to read
-            return _FirstPage(total=0, ids=[])
-        # A search the planner expects to match many (`soft`: every domain) is not read this way:
-        # the read would stop only after a fifth of the list, 20 ms of it wasted before the count.
+            return _FirstPage(total=0, ids=())
+        # A search the planner expects to match many (`soft`: every domain) is counted and walked
+        # as before: this read would stop only after a fifth of the list, 20 ms wasted (issue 6).
         if self._expected_matches(sql, params) > few:
             return None
         with connection.cursor() as cursor:
-            # MATERIALIZED: read once for both. The planner, seeing the LIMIT, would otherwise
-            # walk the name index filtering every entry (60 ms for Silver).
+            # The trigram indexes are lossy: every match is read from the table to be rechecked,
+            # to count the matches and again to sort them (Silver: 6.4 + 7.8 ms, issue 6). Read
+            # once here, names and ids only. MATERIALIZED: the planner, seeing the LIMIT, would
+            # otherwise walk the name index filtering every entry (60 ms for Silver). The read
+            # stops one row past `few`: a search matching more is counted and walked as before.
             cursor.execute(
                 f"WITH matches (company_name, id) AS MATERIALIZED ({sql} LIMIT %s)"
                 " SELECT counted.total, page.id FROM (SELECT COUNT(*) AS total FROM matches) counted"
@@ -135,15 +133,14 @@ class CustomerPaginator(Paginator):
         total = found[0][0]
         if total > few:
             return None
-        return _FirstPage(total=total, ids=[pk for _total, pk in found if pk is not None])
+        return _FirstPage(total=total, ids=tuple(pk for _total, pk in found if pk is not None))
 
     @staticmethod
     def _expected_matches(sql: str, params) -> float:
         """How many rows PostgreSQL's planner expects the query to return (its statistics, no read)."""
         with connection.cursor() as cursor:
             cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-            plan = cursor.fetchone()[0]
-        return (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]["Plan Rows"]
+            return cursor.fetchone()[0][0]["Plan"]["Plan Rows"]
 
     @cached_property
     def walked_list(self):
@@ -239,7 +236,10 @@ class CustomerPaginator(Paginator):
             ids = self.walked_list.select_related(None).filter(list_state.at_or_after(first))
             return self._rows_of(ids.values("pk")[bottom:top])
         if bottom == 0 and self._first_page is not None and top <= len(self._first_page.ids):
-            return self._rows_of(self._first_page.ids[:top])
+            # The search again on those rows: a row written since the read no longer shows if
+            # it no longer matches (one statement read the ids and rows before, one snapshot).
+            ids = self.object_list.select_related(None).filter(pk__in=self._first_page.ids[:top])
+            return self._rows_of(ids.values("pk"))
         ordered = self._ids_in_order()
         anchor = self._anchor(ordered, bottom, top)
         if anchor is not None:
@@ -285,4 +285,4 @@ class _FirstPage:
     """A search's total, and the ids of its first page in the list's order."""
 
     total: int
-    ids: list[int]
+    ids: tuple[int, ...]
