@@ -2,6 +2,7 @@
 
 import datetime
 import threading
+import time
 import uuid
 
 import pytest
@@ -84,45 +85,56 @@ def test_r8_an_order_racing_a_confirmation_is_never_placed_before_the_confirmati
     assert outcomes  # at least one round ran to the end
 
 
+def _another_session_waits_for_a_lock(timeout: float = 5.0) -> bool:
+    """Whether another connection to this database is waiting for a lock, within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            # Inside a transaction the activity view is read once and kept: read it afresh.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.02)
+    return False
+
+
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
-def test_r8_the_customer_row_stays_locked_from_the_check_until_the_order_commits(
+def test_r8_an_order_waits_for_a_change_of_its_customer_in_progress_and_sees_it(
     actor, admin_agent, license_offer
 ):
-    """The race above cannot show the lock (a confirmation only ever makes a customer Confirmed),
-    so this asks the database: from the status check to the commit, no other transaction can
-    lock the customer's row, as confirmation_record and subscription_set_quantity do first."""
+    """The race above cannot show the lock (a confirmation only ever makes a customer Confirmed).
+    Here another transaction holds the customer's row while it takes the confirmation away: the
+    order must wait for it and check the status it leaves, not the one it read before. Without
+    the lock, the order reads the Confirmed row and is placed for a customer that is not."""
     customer = confirmed_customer(partner=admin_agent.partner)
-    placing, checked = threading.Event(), threading.Event()
+    holding = threading.Event()
+
+    def unconfirm():
+        with transaction.atomic():
+            Customer.objects.select_for_update().get(pk=customer.pk)
+            holding.set()
+            waited = _another_session_waits_for_a_lock()
+            Customer.objects.filter(pk=customer.pk).update(current_confirmation=None)
+        return waited
 
     def place():
-        with transaction.atomic():
-            order = order_place(
-                actor=actor(admin_agent),
-                customer=customer,
-                lines=[LineItem(license_offer.id, 2)],
-                channel=Channel.WEB,
-            )
-            placing.set()
-            checked.wait(timeout=10)
-        return order
+        holding.wait(timeout=10)
+        return order_place(
+            actor=actor(admin_agent),
+            customer=customer,
+            lines=[LineItem(license_offer.id, 2)],
+            channel=Channel.WEB,
+        )
 
-    def customer_free():
-        placing.wait(timeout=10)
-        try:
-            with transaction.atomic():
-                Customer.objects.select_for_update(nowait=True).get(pk=customer.pk)
-            return True
-        except DatabaseError:
-            return False
-        finally:
-            checked.set()
-
-    placed, free = _run_together(place, customer_free)
-    assert isinstance(placed, Order), placed
-    assert free is False  # locked until the order's transaction ended
-    with transaction.atomic():  # and free after it
-        assert Customer.objects.select_for_update(nowait=True).get(pk=customer.pk) == customer
+    waited, placed = _run_together(unconfirm, place)
+    assert waited is True  # the order waited for the row
+    assert isinstance(placed, AgreementRequired), placed
+    assert not Order.objects.filter(customer=customer).exists()
 
 
 @pytest.mark.postgresql
