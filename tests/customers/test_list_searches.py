@@ -124,17 +124,6 @@ def few_matches_list(partner, *, spread: bool) -> str:
     return "zulu"
 
 
-@pytest.fixture
-def planner_expects(monkeypatch):
-    """Set how many matches PostgreSQL's planner expects of any search: its estimates for the
-    few rows of a test depend on statistics a test does not gather."""
-
-    def expect(rows):
-        monkeypatch.setattr(CustomerPaginator, "_expected_matches", staticmethod(lambda sql, params: rows))
-
-    return expect
-
-
 def customer_reads(queries) -> list[str]:
     """The statements that read the customers table (not the list's kept state)."""
     return [q["sql"] for q in queries if '"customers_customer"' in q["sql"]]
