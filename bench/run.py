@@ -537,7 +537,9 @@ def print_report(results: dict):
     print(
         f"Accord benchmark — {meta['date']} — {meta['database']} — "
         f"{meta['customers_in_database']} customers — "
-        f"{meta['cpu_count']} cores — {meta['users']} read / {meta['write_users']} write clients — "
+        f"{meta['cpu_count']} cores ({meta.get('cpu_model', 'CPU unknown')}; a reference loop of"
+        f" {CPU_REFERENCE_ADDITIONS:,} additions in {fmt(meta.get('cpu_reference_ms'))} ms) — "
+        f"{meta['users']} read / {meta['write_users']} write clients — "
         f"{meta['repetitions']} rounds × {meta['duration']} s per scenario, after a "
         f"{meta['warmup']} s warm-up ({min(meta['warmup'], LATER_ROUND_WARMUP_S)} s in later rounds)"
     )
@@ -613,8 +615,33 @@ def print_report(results: dict):
     print(f"\nResults: {results['meta']['out']}")
 
 
+# The reference loop's length: a pure-Python workload, as a request's own work is.
+CPU_REFERENCE_ADDITIONS = 1_000_000
+
+
+def cpu_reference_ms() -> float:
+    """Milliseconds this machine takes for a fixed pure-Python loop (median of five).
+
+    The targets are ratios to /healthz, yet they move between machines of the same name
+    (a page costs more Python than the floor does): this figure says which machine ran.
+    """
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        total = 0
+        for i in range(CPU_REFERENCE_ADDITIONS):
+            total += i
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 1)
+
+
 def machine() -> dict:
-    info = {"cpu_count": os.cpu_count(), "platform": platform.platform(), "python": platform.python_version()}
+    info = {
+        "cpu_count": os.cpu_count(),
+        "cpu_reference_ms": cpu_reference_ms(),
+        "platform": platform.platform(),
+        "python": platform.python_version(),
+    }
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
             if line.startswith("model name"):
