@@ -7,7 +7,9 @@ status a service's refusal becomes.
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
@@ -149,6 +151,10 @@ def exception_handler(exc, context):
         kind, description = _describe_validation(exc, field_map)
     elif isinstance(exc, serializers.ValidationError):
         kind, description = "invalid_input", " ".join(_flatten_drf(exc.detail)) or "The request is not valid."
+    elif isinstance(exc, RequestDataTooBig):
+        # Django's answer would be its HTML "Bad Request (400)" page.
+        kind = "invalid_input"
+        description = f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE:,} bytes."
     elif isinstance(exc, exceptions.ParseError):
         kind, description = "malformed", f"The request body is not valid JSON: {exc.detail}"
     elif isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):

@@ -194,6 +194,19 @@ def test_r14_malformed_json_is_400(api, admin_agent, url, raw):
     assert_error(response, 400, 2001, "MalformedRequestBody")
 
 
+def test_r14_a_body_over_the_upload_limit_is_400_json_and_writes_nothing(api, admin_agent, url, settings):
+    # Django refused it with its HTML "Bad Request (400)" page, which no script can read.
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = _body(primaryContact={"firstName": "Tania", "lastName": "Carr", "email": "t@example.com"})
+    body["padding"] = "x" * 2000
+
+    response = api(admin_agent).post(url, body)
+
+    description = assert_error(response, 400, 2000, "InvalidInput")["description"]
+    assert "1,000 bytes" in description
+    assert not Confirmation.objects.exists()
+
+
 @pytest.mark.parametrize(
     "body",
     [
