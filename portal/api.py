@@ -74,18 +74,26 @@ DUPLICATE_DESCRIPTION = "A partner confirmed agreement already exists for the cu
 NOT_FOUND_DESCRIPTION = "The resource was not found."
 
 
+# Partner Center's limit on an error's description: descriptions quote the input, which has none.
+DESCRIPTION_MAX = 1024
+
+
 class ApiError(exceptions.APIException):
     """An API error with Partner Center's code and errorName."""
 
     def __init__(self, kind: str, description: str):
-        self.status_code, self.pc_code, self.error_name = ERRORS[kind]
+        self.kind = kind
         super().__init__(detail=description)
+        self.status_code = ERRORS[kind][0]
         self.description = str(description)
 
 
 def error_body(kind: str, description: str) -> dict:
     _status, code, name = ERRORS[kind]
-    return {"code": code, "description": str(description), "errorName": name}
+    description = str(description)
+    if len(description) > DESCRIPTION_MAX:
+        description = description[: DESCRIPTION_MAX - 1] + "…"
+    return {"code": code, "description": description, "errorName": name}
 
 
 def _describe_validation(exc: DjangoValidationError, field_map: dict[str, str]) -> tuple[str, str]:
@@ -145,8 +153,7 @@ def exception_handler(exc, context):
     view = context.get("view")
     field_map = getattr(view, "service_field_map", {}) if view is not None else {}
     if isinstance(exc, ApiError):
-        kind_body = {"code": exc.pc_code, "description": exc.description, "errorName": exc.error_name}
-        return Response(kind_body, status=exc.status_code)
+        return Response(error_body(exc.kind, exc.description), status=exc.status_code)
     if isinstance(exc, DjangoValidationError):
         kind, description = _describe_validation(exc, field_map)
     elif isinstance(exc, serializers.ValidationError):

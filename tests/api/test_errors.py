@@ -173,6 +173,32 @@ def test_r7_type_that_does_not_match_the_template_is_400(api, admin_agent, url):
     assert not Confirmation.objects.exists()
 
 
+def test_r14_a_description_quoting_long_input_keeps_partner_centers_1024_characters(
+    api, admin_agent, url, customer, partner
+):
+    # It quoted the input whole: a 200,000-character type made a 200,150-byte answer.
+    ordering = confirmed_customer(partner=partner)
+    typed = _body(type="M" * 5000)
+    ordered = {"lineItems": [{"offerId": "X" * 5000, "quantity": 1}]}
+
+    answers = [
+        assert_error(api(admin_agent).post(url, typed), 400, 2005, "AgreementTypeMismatch"),
+        assert_error(
+            api(admin_agent).post(f"/v1/customers/{ordering.tenant_id}/orders", ordered),
+            400,
+            2000,
+            "InvalidInput",
+        ),
+    ]
+
+    for body in answers:
+        assert len(body["description"]) == 1024, body["description"]
+        assert body["description"].endswith("…")
+    assert answers[0]["description"].startswith("type: MMM")
+    assert not Confirmation.objects.filter(customer=customer).exists()
+    assert not Order.objects.exists()
+
+
 def test_r1_invalid_phone_and_missing_names_are_400_naming_the_fields(api, admin_agent, url):
     contact = {"firstName": "  ", "lastName": "Carr", "email": "not-an-email", "phoneNumber": "12"}
 
