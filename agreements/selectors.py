@@ -27,8 +27,13 @@ def template_latest_mca() -> AgreementTemplate:
 
 
 def template_list(*, agreement_type: str | None = None) -> QuerySet[AgreementTemplate]:
-    """Templates of one type, or all when agreement_type is None."""
-    qs = AgreementTemplate.objects.order_by("agreement_type", "-version_rank")
+    """Published templates of one type, or all when agreement_type is None.
+
+    A version published later than today is left out, as the UI leaves it (template_latest_mca).
+    """
+    qs = AgreementTemplate.objects.filter(published_on__lte=timezone.localdate()).order_by(
+        "agreement_type", "-version_rank"
+    )
     if agreement_type:
         qs = qs.filter(agreement_type=agreement_type)
     return qs

@@ -11,10 +11,11 @@ import datetime
 import uuid
 
 import pytest
+from django.utils import timezone
 
 from agreements.models import AgreementTemplate, Confirmation, ConfirmationChannel
 from tests.api.helpers import assert_error
-from tests.factories import ConfirmationFactory
+from tests.factories import AgreementTemplateFactory, ConfirmationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -116,6 +117,18 @@ def test_api_6_get_agreement_metadata_defaults_to_the_cloud_agreement_and_star_m
         "MicrosoftCustomerAgreement",
     }
     assert [item["templateId"] for item in spelled_type["items"]] == [MCA_TEMPLATE_ID]
+
+
+def test_r7_agreement_metadata_lists_no_version_published_after_today(api, admin_agent):
+    # The UI does not confirm such a version, and a confirmation of it is refused (R2: no date
+    # can be both on or after its publication and not in the future); a script taking the
+    # highest versionRank listed was refused where the UI worked.
+    AgreementTemplateFactory(version_rank=1, published_on=timezone.localdate() + datetime.timedelta(days=1))
+
+    body = api(admin_agent).get("/v1/agreements?agreementType=MicrosoftCustomerAgreement").json()
+
+    assert [item["templateId"] for item in body["items"]] == [MCA_TEMPLATE_ID]
+    assert body["totalCount"] == 1
 
 
 def test_api_6_get_confirmation_sample_replays_field_by_field(api, admin_agent, uk_customer):
