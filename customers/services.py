@@ -7,6 +7,7 @@ from typing import NamedTuple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
+from django_countries import countries
 
 from agreements.models import ConfirmationChannel
 from agreements.services import Acceptor, confirmation_record, confirmation_submitted
@@ -48,7 +49,15 @@ def _clean_details(details: dict) -> dict:
     return cleaned
 
 
+def _judges_phone(customer: Customer) -> bool:
+    # A number is valid or not for a country: without a known one only the country is named,
+    # not the number as invalid "for ," (R14).
+    return customer.country.code in countries
+
+
 def _apply_phone(customer: Customer, errors: dict) -> None:
+    if not _judges_phone(customer):
+        return
     try:
         customer.contact_phone = phone_normalize(
             raw=customer.contact_phone, country=customer.country, field="contact_phone"
@@ -58,6 +67,8 @@ def _apply_phone(customer: Customer, errors: dict) -> None:
 
 
 def _validate(customer: Customer, errors: dict, exclude=()) -> None:
+    if not _judges_phone(customer):
+        exclude = [*exclude, "contact_phone"]
     try:
         customer.full_clean(exclude=[*errors.keys(), *exclude, "partner"])
     except ValidationError as exc:

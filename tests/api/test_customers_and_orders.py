@@ -68,6 +68,26 @@ def test_r14_api_6_post_customers_with_bad_fields_is_400_naming_them(api, sales_
     assert not Customer.objects.exists()
 
 
+@pytest.mark.parametrize("country", [None, "", "United States", "ZZ"])
+def test_r14_api_6_a_missing_or_unknown_country_is_named_not_the_phone_judged_by_it(
+    api, sales_agent, country
+):
+    # The phone was judged for no country: "Enter a valid phone number for , …" (2008).
+    body = copy.deepcopy(NEW_CUSTOMER)
+    address = body["billingProfile"]["defaultAddress"]
+    if country is None:
+        del address["country"]
+    else:
+        address["country"] = country
+
+    response = api(sales_agent).post("/v1/customers", body)
+
+    error = assert_error(response, 400, 2000, "InvalidInput")
+    assert error["description"].startswith("billingProfile.defaultAddress.country: ")
+    assert "phoneNumber" not in error["description"]
+    assert not Customer.objects.exists()
+
+
 def test_api_6_get_customer_by_tenant_id_shows_its_agreement_status(api, billing_admin, partner):
     customer = confirmed_customer(partner=partner, company_name="Fourth Coffee")
 
