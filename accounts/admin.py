@@ -28,6 +28,28 @@ class UserAdmin(DjangoUserAdmin):
         (_("Partner, roles and time zone"), {"fields": ["partner", "groups", "time_zone"]}),
     ]
 
+    # Staff powers: only a superuser gives them. Django lets anyone who may change users
+    # tick *Superuser status*, their own included.
+    STAFF_POWERS = ["is_superuser", "is_staff", "user_permissions"]
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += self.STAFF_POWERS
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        # Another staff member's account (password included, which uses this check) is a
+        # superuser's to change: it may hold powers its changer has not.
+        if obj is not None and obj.is_staff and obj != request.user and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_staff and not request.user.is_superuser:
+            return False
+        return super().has_delete_permission(request, obj)
+
 
 # knox registers its own admin, which creates tokens and shows digests; staff
 # here only see who holds which token and revoke it (delete). Tokens are made
