@@ -24,7 +24,13 @@ class OfferAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         # Lines and subscriptions point at the offer ID; renaming it would orphan them.
-        return ["id"] if obj is not None else []
+        if obj is None:
+            return []
+        # Once ordered, its subscriptions are of its billing type: a change would leave a license
+        # count nobody may change, or give an Azure plan one (R9).
+        if OrderLine.objects.filter(offer=obj).exists() or Subscription.objects.filter(offer=obj).exists():
+            return ["id", "billing_type"]
+        return ["id"]
 
     def has_delete_permission(self, request, obj=None):
         # Offers that were ordered are referenced forever; deactivate them instead.

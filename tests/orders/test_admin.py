@@ -70,6 +70,25 @@ def test_r9_a_usage_based_offer_added_in_the_admin_gets_a_quantity_of_1(staff_cl
     assert Offer.objects.values_list("min_quantity", "max_quantity").get(pk="LIC:0002") == (1, 300)
 
 
+def test_r9_an_ordered_offers_billing_type_cannot_change_in_the_admin(staff_client, order, license_offer):
+    # Its subscriptions would change kind with it: a license count of 5 nobody could change,
+    # or an Azure plan given a license count.
+    url = reverse("admin:orders_offer_change", args=[license_offer.pk])
+    assert "billing_type" not in staff_client.get(url).context["adminform"].form.fields
+
+    staff_client.post(
+        url,
+        {"name": license_offer.name, "billing_type": "usage", "min_quantity": "1", "max_quantity": "1"},
+    )
+
+    license_offer.refresh_from_db()
+    assert license_offer.billing_type == Offer.BillingType.LICENSE
+    # An offer nobody ordered yet can still be corrected.
+    unsold = Offer.objects.create(id="NEW:0002", name="Microsoft 365 E5", billing_type="license")
+    unsold_url = reverse("admin:orders_offer_change", args=[unsold.pk])
+    assert "billing_type" in staff_client.get(unsold_url).context["adminform"].form.fields
+
+
 def test_r9_the_database_holds_a_usage_based_offers_quantity_at_1():
     with pytest.raises(IntegrityError):
         with transaction.atomic():
