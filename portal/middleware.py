@@ -1,4 +1,4 @@
-"""Never a 500 (R14): a database that is unavailable or locked, an admin lookup with a NUL byte;
+"""Never a 500 (R14): a database that is unavailable or locked, an admin lookup it cannot run;
 and no page kept in a browser's cache.
 
 Every service is @transaction.atomic, so when the database fails mid-write the
@@ -7,11 +7,22 @@ is to tell the person (or the script) to try again, and to log the failure.
 """
 
 import logging
+import re
 import sys
 
-from django.contrib.admin.views.main import ERROR_FLAG
+from django.contrib.admin.views.main import (
+    ALL_VAR,
+    ERROR_FLAG,
+    IS_FACETS_VAR,
+    IS_POPUP_VAR,
+    ORDER_VAR,
+    PAGE_VAR,
+    SEARCH_VAR,
+    TO_FIELD_VAR,
+)
+from django.core.exceptions import FieldError, ValidationError
 from django.core.signals import got_request_exception
-from django.db import InterfaceError, OperationalError
+from django.db import DataError, InterfaceError, OperationalError, ProgrammingError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
@@ -88,21 +99,82 @@ class DatabaseUnavailableMiddleware:
         return database_unavailable_response(request)
 
 
-class AdminNulLookupMiddleware(MiddlewareMixin):
-    """Answer an admin changelist whose query holds a NUL byte as the admin answers a bad filter (R14).
+# The parameters of an admin list that are not lookups on its rows.
+_ADMIN_LIST_PARAMETERS = {
+    ALL_VAR,
+    ERROR_FLAG,
+    IS_FACETS_VAR,
+    IS_POPUP_VAR,
+    ORDER_VAR,
+    PAGE_VAR,
+    SEARCH_VAR,
+    TO_FIELD_VAR,
+}
 
-    The admin's choice filters (channel, status, type…) pass their value to the database
-    unchecked, and PostgreSQL refuses a NUL byte in a statement: a 500. The admin's own
-    answer to a lookup it cannot use is its unfiltered list with ?e=1.
+# What a lookup typed into an admin list's address raises when its value does not suit it:
+# `created_at__year=0`, an integer past 64 bits, an invalid regex (PostgreSQL's DataError).
+_BAD_LOOKUP_FAILURES = (
+    ValueError,
+    TypeError,
+    IndexError,
+    OverflowError,
+    ValidationError,
+    FieldError,
+    DataError,
+    ProgrammingError,
+)
+
+
+class AdminLookupMiddleware(MiddlewareMixin):
+    """Answer an admin list whose filters it cannot run as the admin answers a bad filter (R14).
+
+    The admin lets any lookup on a model's fields through its address and checks values
+    only as far as building the query: a NUL byte (which PostgreSQL refuses in a statement),
+    year 0, a range, an integer past 64 bits or an invalid regex failed later, running or
+    rendering the list: a 500. The admin's own answer to a lookup it cannot use
+    is its unfiltered list with ?e=1.
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        if not (match and match.namespace == "admin" and (match.url_name or "").endswith("_changelist")):
+        if not _admin_list(request):
             return None
-        if any("\x00" in name or "\x00" in value for name, value in request.GET.items()):
-            return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        for name, value in request.GET.items():
+            # A NUL byte in any parameter (the search too). SQLite runs a regex in Python: an
+            # invalid one is its OperationalError, which would read as the database down (503).
+            if (
+                "\x00" in name
+                or "\x00" in value
+                or name.endswith("__range")  # the admin never splits its value: no range can be typed
+                or (name.endswith("regex") and not _compiles(value))
+            ):
+                return self._unfiltered(request)
         return None
+
+    def process_exception(self, request, exception):
+        if (
+            isinstance(exception, _BAD_LOOKUP_FAILURES)
+            and _admin_list(request)
+            and set(request.GET) - _ADMIN_LIST_PARAMETERS
+        ):
+            return self._unfiltered(request)
+        return None
+
+    @staticmethod
+    def _unfiltered(request) -> HttpResponse:
+        return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+
+
+def _admin_list(request) -> bool:
+    match = request.resolver_match
+    return bool(match and match.namespace == "admin" and (match.url_name or "").endswith("_changelist"))
+
+
+def _compiles(pattern: str) -> bool:
+    try:
+        re.compile(pattern)
+    except re.error:
+        return False
+    return True
 
 
 class NoStoreMiddleware:

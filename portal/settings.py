@@ -78,8 +78,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
-    # Before the admin runs a filter: a NUL byte in its query is a bad lookup, not a 500 (R14).
-    "portal.middleware.AdminNulLookupMiddleware",
+    # Around the admin's lists: a lookup they cannot run is a bad lookup, not a 500 (R14).
+    "portal.middleware.AdminLookupMiddleware",
     "accounts.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
