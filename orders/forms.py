@@ -18,6 +18,17 @@ def offer_field_name(offer_id: str) -> str:
     return f"{FIELD_PREFIX}{offer_id}"
 
 
+class WholeNumberInput(forms.TextInput):
+    """A whole number typed as text, with the phone's number pad.
+
+    A browser sends what was typed in a number input only when it reads as a number, and
+    nothing otherwise: "1-2" came as blank, its product left out of the order (R14).
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+
 class OrderForm(PortalForm):
     """One row per offer: a quantity for license-based offers, a checkbox for usage-based ones.
 
@@ -35,9 +46,7 @@ class OrderForm(PortalForm):
                 field = forms.IntegerField(
                     label=_("Quantity of %(offer)s") % {"offer": offer.name},
                     required=False,
-                    widget=forms.NumberInput(
-                        attrs={"inputmode": "numeric", "class": "form-control quantity-input"}
-                    ),
+                    widget=WholeNumberInput(attrs={"class": "form-control quantity-input"}),
                 )
             else:
                 # Usage-based offers have no quantity (R9): ordered or not.
@@ -125,7 +134,7 @@ class LicenseCountForm(PortalForm):
 
     quantity = forms.IntegerField(
         label=_("New license count"),
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=WholeNumberInput(),
     )
     # The count the page showed: a change made meanwhile by someone else is not overwritten unseen.
     seen_quantity = forms.Field(required=False, widget=forms.HiddenInput)

@@ -13,6 +13,7 @@ from tests.factories import (
     OfferFactory,
     SubscriptionFactory,
     UserFactory,
+    confirmed_customer,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -82,3 +83,41 @@ def test_f5_license_count_refused_while_required_then_changed_once_confirmed(
     expect(page.get_by_test_id("subscription-row")).to_contain_text("9")
     subscription.refresh_from_db()
     assert subscription.quantity == 9
+
+
+def test_r14_f3_f5_a_quantity_typed_wrong_is_named_and_kept_not_left_out_of_the_order(
+    page, live_server, sign_in, partner
+):
+    # A number input sends nothing for "1-2": the order was placed without Microsoft 365 E3,
+    # and a license count came back as "This field is required." with an empty box.
+    OfferFactory(id="BASIC:0001", name="Microsoft 365 Business Basic", max_quantity=300)
+    OfferFactory(id="E3:0001", name="Microsoft 365 E3", max_quantity=300)
+    customer = confirmed_customer(partner=partner, company_name="Adatum Corporation")
+    sign_in(page, UserFactory(username="admin.agent", partner=partner))
+
+    page.goto(live_server.url + reverse("orders:new", kwargs={"tenant_id": customer.tenant_id}))
+    page.get_by_label("Quantity of Microsoft 365 E3").press_sequentially("1-2")
+    page.get_by_label("Quantity of Microsoft 365 Business Basic").fill("3")
+    page.get_by_role("button", name="Place order").click()
+
+    expect(page.get_by_text("Enter a whole number.", exact=True)).to_be_visible()
+    expect(page.get_by_label("Quantity of Microsoft 365 E3")).to_have_value("1-2")
+    expect(page.get_by_label("Quantity of Microsoft 365 Business Basic")).to_have_value("3")
+    assert not Order.objects.exists()
+
+    subscription = SubscriptionFactory(
+        order__customer=customer, customer=customer, offer_id="BASIC:0001", quantity=5
+    )
+    page.goto(
+        live_server.url
+        + reverse(
+            "orders:subscription_quantity",
+            kwargs={"tenant_id": customer.tenant_id, "subscription_id": subscription.pk},
+        )
+    )
+    page.get_by_label("New license count").clear()
+    page.get_by_label("New license count").press_sequentially("3-0")
+    page.get_by_role("button", name="Save", exact=True).click()
+
+    expect(page.get_by_text("Enter a whole number.", exact=True)).to_be_visible()
+    expect(page.get_by_label("New license count")).to_have_value("3-0")
