@@ -1,8 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import AuthToken
@@ -15,13 +18,26 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+@method_decorator(login_not_required, name="dispatch")
 class SignOutView(auth_views.LogoutView):
     """Django's sign-out, emptying the browser's cache of Accord's pages.
 
     Pages read with GET are never stored (portal.middleware.NoStoreMiddleware), but answers
     to a POST are, so that Back to F1's review step works: after signing out on a shared
     computer, Back must not show them either (OWASP ASVS 8.2.1).
+
+    Open to the signed-out too: *Sign out* in a second tab, after the first signed out,
+    went to the sign-in page with next=/accounts/logout/, and signing in again then
+    ended on a blank 405. Read with GET (typed, or a bookmark), it asks first: a link
+    must not sign anyone out.
     """
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect(settings.LOGIN_URL)
+        return render(request, "registration/logout_confirm.html")
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)

@@ -85,6 +85,30 @@ def test_signing_out_lands_on_the_sign_in_page_saying_so(client, admin_agent, la
     assert [str(message) for message in page.context["messages"]] == [said]
 
 
+def test_signing_out_in_a_second_tab_after_the_first_lands_on_the_sign_in_page_saying_so(client, admin_agent):
+    # It went to the sign-in page with next=/accounts/logout/, and signing in again ended on
+    # a blank 405.
+    client.force_login(admin_agent)
+    client.post(reverse("logout"))
+
+    page = client.post(reverse("logout"), follow=True)
+
+    assert page.redirect_chain == [(reverse("login"), 302)]
+    assert [str(message) for message in page.context["messages"]] == ["You have signed out."]
+
+
+def test_sign_out_read_with_get_asks_first_and_signs_nobody_out(client, admin_agent):
+    client.force_login(admin_agent)
+
+    page = client.get(reverse("logout"))
+
+    assert page.status_code == 200
+    assert f"You are signed in as {admin_agent.username}. Sign out of Accord?" in page.content.decode()
+    assert client.get(reverse("customers:list")).status_code == 200  # still signed in
+    client.logout()
+    assert client.get(reverse("logout"))["Location"] == reverse("login")
+
+
 def test_changing_the_password_to_the_current_one_is_refused(client, admin_agent):
     # Django said "Your password was changed." although nothing had changed.
     from tests.factories import DEFAULT_PASSWORD

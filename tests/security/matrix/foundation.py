@@ -10,7 +10,7 @@ ROWS = [
     # Signed-in users are sent on from the sign-in page.
     Row("login", "GET", everyone(302, anonymous=200)),
     Row("logout", "POST", everyone(302)),
-    Row("logout", "GET", everyone(405, anonymous=302)),
+    Row("logout", "GET", everyone(200, anonymous=302)),
     Row("password_change", "GET", signed_in(200)),
     Row("password_change_done", "GET", signed_in(200)),
     Row("set_language", "POST", everyone(302), data=lambda w: {"language": "zh-hans", "next": "/"}),
