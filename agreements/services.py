@@ -14,7 +14,7 @@ from agreements.models import AgreementTemplate, Confirmation, ConfirmationChann
 from agreements.selectors import confirmation_from_submission, template_latest_mca
 from customers.locks import customer_lock_for_update
 from customers.models import Customer
-from customers.validators import phone_normalize, refuse_nul
+from customers.validators import phone_normalize, refuse_nul, text_trim
 from portal.audit import Actor
 from portal.once import SubmissionReused
 
@@ -168,7 +168,7 @@ def _acceptor_matches(stored: Confirmation, acceptor: Acceptor, country) -> bool
 
 def _trimmed(acceptor: Acceptor) -> tuple[str, str, str]:
     """R1: the acceptor's first name, last name and email, trimmed (blank when missing)."""
-    return tuple((value or "").strip() for value in (acceptor.first_name, acceptor.last_name, acceptor.email))
+    return tuple(text_trim(value) for value in (acceptor.first_name, acceptor.last_name, acceptor.email))
 
 
 def confirmation_submitted(

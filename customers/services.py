@@ -13,7 +13,7 @@ from agreements.models import ConfirmationChannel
 from agreements.services import Acceptor, confirmation_record, confirmation_submitted
 from customers.models import Channel, Customer
 from customers.selectors import customer_from_submission
-from customers.validators import domain_normalize, phone_normalize, refuse_nul
+from customers.validators import domain_normalize, phone_normalize, refuse_nul, text_trim
 from portal.audit import Actor
 from portal.once import CHANGED_MEANWHILE, SubmissionReused
 
@@ -43,7 +43,7 @@ def _clean_details(details: dict) -> dict:
     for name, value in details.items():
         if name not in CUSTOMER_FIELDS:
             raise TypeError(f"unknown customer field {name!r}")
-        cleaned[name] = value.strip() if isinstance(value, str) else value
+        cleaned[name] = text_trim(value) if isinstance(value, str) else value
     if "domain" in cleaned:
         cleaned["domain"] = domain_normalize(cleaned["domain"])
     return cleaned

@@ -1,5 +1,7 @@
 """Input rules shared by customers and confirmations."""
 
+import unicodedata
+
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
@@ -9,6 +11,25 @@ from phonenumber_field.phonenumber import PhoneNumber
 from phonenumbers import NumberParseException
 
 from customers.models import DOMAIN_SUFFIX
+
+# Characters that take no room, which a paste can carry at either end of a name.
+_ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+
+
+def text_trim(value: str | None) -> str:
+    """R1: the text without whitespace or zero-width characters at either end; blank when it
+    shows nothing (blank when missing too).
+
+    str.strip() keeps the zero-width space, joiners, word joiner and byte-order mark, so a
+    name of only those passed as given and showed as nothing. Inside the text they stay (an
+    emoji's joiners), as do direction marks around text that shows (Arabic, Hebrew).
+    """
+    text, previous = value or "", None
+    while text != previous:
+        previous, text = text, text.strip().strip(_ZERO_WIDTH)
+    if all(character.isspace() or unicodedata.category(character) == "Cf" for character in text):
+        return ""
+    return text
 
 
 def _country_name(country, region: str | None) -> str:

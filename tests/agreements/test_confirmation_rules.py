@@ -77,6 +77,38 @@ def test_r1_blank_after_trim_is_missing(actor, sales_agent, customer, acceptor):
     assert not Confirmation.objects.exists()
 
 
+# Zero-width space, zero-width joiner and non-joiner, word joiner, byte-order mark: a paste
+# can carry them, and a name of only these showed as nothing ("Accepted by 😀 ").
+INVISIBLE = ["\u200b", "\u200c\u200d", "\u2060 \ufeff"]
+
+
+@pytest.mark.parametrize("invisible", INVISIBLE)
+def test_r1_a_name_or_email_of_invisible_characters_only_is_missing(
+    actor, sales_agent, customer, acceptor, invisible
+):
+    with pytest.raises(ValidationError) as caught:
+        record(actor, sales_agent, customer, acceptor(first_name="😀", last_name=invisible, email=invisible))
+    assert error_codes(caught.value) == {"last_name": ["required"], "email": ["required"]}
+    assert not Confirmation.objects.exists()
+
+
+def test_r1_invisible_characters_around_a_name_are_trimmed_and_kept_inside_it(
+    actor, sales_agent, customer, acceptor
+):
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # one emoji, joined by zero-width joiners
+    confirmation = record(
+        actor,
+        sales_agent,
+        customer,
+        acceptor(first_name="\ufeffAda\u200b", last_name=f"\u200b{family}", email="\u2060a@b.example"),
+    )
+    assert (confirmation.first_name, confirmation.last_name, confirmation.email) == (
+        "Ada",
+        family,
+        "a@b.example",
+    )
+
+
 def test_r1_name_longer_than_50_characters_is_refused(actor, sales_agent, customer, acceptor):
     with pytest.raises(ValidationError) as caught:
         record(actor, sales_agent, customer, acceptor(first_name="张" * 51))

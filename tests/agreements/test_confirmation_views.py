@@ -127,6 +127,17 @@ def test_f2_r1_empty_form_rerenders_with_a_message_per_field(client, sales_agent
     assert {"first_name", "last_name", "email", "date_agreed"} <= set(response.context["form"].errors)
 
 
+def test_f2_r1_a_name_of_a_zero_width_space_only_is_named_as_missing(client, sales_agent, customer):
+    # It was saved: "Accepted by 😀 " with an invisible last name.
+    client.force_login(sales_agent)
+
+    response = client.post(confirm_url(customer), {**FORM, "first_name": "😀", "last_name": "\u200b"})
+
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["last_name"]
+    assert not Confirmation.objects.exists()
+
+
 def test_f2_r6_same_acceptor_as_current_is_refused_with_a_message(client, sales_agent, customer):
     client.force_login(sales_agent)
     client.post(confirm_url(customer), FORM)

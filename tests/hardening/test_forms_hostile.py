@@ -13,6 +13,7 @@ from django.urls import reverse
 
 from agreements.models import Confirmation
 from customers.models import Customer
+from customers.validators import text_trim
 from orders.models import Order, Subscription
 from tests.hardening.conftest import unique
 from tests.hardening.hostile import CUSTOMER_TEXT_LIMITS, HOSTILE, HOSTILE_QUANTITIES, escaped
@@ -47,7 +48,7 @@ def agent(client, admin_agent):
 
 def storable(value: str, limit: int) -> bool:
     """What the product must accept: not blank after trimming, within the limit, no NUL."""
-    trimmed = value.strip()
+    trimmed = text_trim(value)
     return bool(trimmed) and len(trimmed) <= limit and "\x00" not in value
 
 
@@ -55,13 +56,13 @@ def assert_error_page_keeps_input(response, value: str):
     assert response.status_code == 200, response.status_code
     content = response.content.decode()
     assert any(marker in content for marker in ERROR_MARKERS), "no message next to the field"
-    assert escaped(value) in content or escaped(value.strip()) in content, "what was typed is lost"
+    assert escaped(value) in content or escaped(text_trim(value)) in content, "what was typed is lost"
     assert_escaped(content, value)
 
 
 def assert_escaped(content: str, value: str):
     if any(c in value for c in '<>"'):
-        assert value.strip() not in content, "stored value rendered unescaped"
+        assert text_trim(value) not in content, "stored value rendered unescaped"
 
 
 def split_by_limit(value: str, limits: dict[str, int]) -> tuple[dict, dict]:
@@ -103,9 +104,9 @@ def test_r14_f1_new_customer_form_with_hostile_text(agent, name):
             )
             assert response.status_code == 302, response.status_code
             customer = Customer.objects.get(domain=f"{domain}.onmicrosoft.com")
-            assert {f: getattr(customer, f) for f in ok} == {f: value.strip() for f in ok}
+            assert {f: getattr(customer, f) for f in ok} == {f: text_trim(value) for f in ok}
             detail = agent.get(response["Location"]).content.decode()
-            assert escaped(value.strip()) in detail
+            assert escaped(text_trim(value)) in detail
             assert_escaped(detail, value)
         if bad:
             response = agent.post(
@@ -159,7 +160,7 @@ def test_r14_customer_edit_form_with_hostile_text(agent, customer, name):
         response = agent.post(url, {**base, **ok})
         assert response.status_code == 302, response.status_code
         stored = Customer.objects.get(pk=customer.pk)
-        assert {f: getattr(stored, f) for f in ok} == {f: value.strip() for f in ok}
+        assert {f: getattr(stored, f) for f in ok} == {f: text_trim(value) for f in ok}
 
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
@@ -178,9 +179,9 @@ def test_r14_f2_confirmation_form_with_hostile_text(agent, customer, name):
         if storable(value, 50):
             assert response.status_code == 302, response.status_code
             confirmation = Confirmation.objects.get(customer=customer)
-            assert (confirmation.first_name, confirmation.last_name) == (value.strip(), value.strip())
+            assert (confirmation.first_name, confirmation.last_name) == (text_trim(value), text_trim(value))
             page = agent.get(response["Location"]).content.decode()
-            assert escaped(value.strip()) in page
+            assert escaped(text_trim(value)) in page
             assert_escaped(page, value)
         else:
             assert_error_page_keeps_input(response, value)
@@ -284,7 +285,7 @@ def test_r14_f3_order_prompt_with_hostile_acceptor(agent, customer, license_offe
         response = agent.post(url, data)
     if storable(value, 50):
         assert response.status_code == 302
-        assert Confirmation.objects.get(customer=customer).first_name == value.strip()
+        assert Confirmation.objects.get(customer=customer).first_name == text_trim(value)
     else:
         assert not Confirmation.objects.filter(customer=customer).exists()
         assert_error_page_keeps_input(response, value)
