@@ -77,9 +77,9 @@ def test_r1_blank_after_trim_is_missing(actor, sales_agent, customer, acceptor):
     assert not Confirmation.objects.exists()
 
 
-# Zero-width space, zero-width joiner and non-joiner, word joiner, byte-order mark: a paste
-# can carry them, and a name of only these showed as nothing ("Accepted by 😀 ").
-INVISIBLE = ["\u200b", "\u200c\u200d", "\u2060 \ufeff"]
+# Zero-width space, zero-width joiner and non-joiner, word joiner, byte-order mark, direction
+# marks: a paste can carry them, and a name of only these showed as nothing ("Accepted by 😀 ").
+INVISIBLE = ["\u200b", "\u200c\u200d", "\u2060 \ufeff", "\u202e \u200f"]
 
 
 @pytest.mark.parametrize("invisible", INVISIBLE)
