@@ -256,5 +256,10 @@ class CustomerAdmin(HistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        changes = {name: form.cleaned_data[name] for name in form.changed_data if name in EDITABLE_FIELDS}
+        names = form.changed_data
+        if request.resolver_match.url_name.endswith("_simple_history"):
+            # A revert: its form starts from the old version, so nothing in it has changed; every
+            # detail is the old version's, and customer_update writes those that differ now.
+            names = [name for name in EDITABLE_FIELDS if name in form.cleaned_data]
+        changes = {name: form.cleaned_data[name] for name in names if name in EDITABLE_FIELDS}
         customer_update(actor=actor_from_request(request), customer=obj, channel=Channel.ADMIN, **changes)

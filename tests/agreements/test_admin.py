@@ -136,6 +136,30 @@ def test_r13_customer_admin_edit_goes_through_customer_update_and_keeps_history(
     assert customer.history.first().history_user == staff_user
 
 
+def test_r13_reverting_a_customer_to_an_older_version_restores_its_details_through_customer_update(
+    client, staff_user, partner
+):
+    # Revert said "changed successfully" and changed nothing: the revert form starts from the
+    # old version, so nothing in it had changed.
+    customer = confirmed_customer(partner=partner, country="US", city="Seattle", company_name="Adatum")
+    client.force_login(staff_user)
+    change = reverse("admin:customers_customer_change", args=[customer.pk])
+    client.post(change, _admin_form(customer, city="Redmond", company_name="Adatum Corporation"))
+    older = customer.history.order_by("history_date", "history_id").first()
+    url = reverse("admin:customers_customer_simple_history", args=[customer.pk, older.history_id])
+    form = client.get(url).context["adminform"].form
+    assert form.initial["city"] == "Seattle"
+
+    response = client.post(url, _admin_form(customer, city="Seattle"))
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    reverted = Customer.objects.get(pk=customer.pk)
+    assert (reverted.city, reverted.company_name) == ("Seattle", "Adatum")
+    assert reverted.current_confirmation_id == customer.current_confirmation_id  # R5: kept
+    newest = reverted.history.order_by("-history_date", "-history_id").first()
+    assert (newest.history_user, newest.updated_channel) == (staff_user, "admin")
+
+
 def test_r1_r5_customer_admin_refuses_a_phone_of_another_country_and_cannot_set_the_confirmation(
     client, staff_user, partner
 ):
