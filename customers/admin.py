@@ -248,6 +248,9 @@ class CustomerAdmin(HistoryAdmin):
             results |= queryset.filter(tenant_id__range=tenant_ids)
         return results, may_have_duplicates
 
+    # Account info is the partner's page: staff, who belong to no partner, get a 404 there.
+    view_on_site = False
+
     def has_add_permission(self, request):
         # Customers are created by partner users (F1, API), never by staff (PRODUCT §3).
         return False

@@ -22,6 +22,10 @@ urlpatterns = [
     path("customers/", include("customers.urls")),
     path("customers/", include("agreements.urls")),
     path("customers/", include("orders.urls")),
+    # The admin's "View on site" shortcut told any staff member, whatever their permissions, the
+    # address of any object: a customer's tenant id. Its pages are the partners' (a 404 for
+    # staff), so it is not offered.
+    path("admin/r/<path:rest>", views.not_offered),
     path("admin/", admin.site.urls),
     path("", include("portal.api_urls")),
 ]

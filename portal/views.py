@@ -59,3 +59,8 @@ def page_not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "500.html", status=500)
+
+
+def not_offered(request, **kwargs):
+    """A page the portal does not offer: the 404 any unknown address gets."""
+    raise Http404

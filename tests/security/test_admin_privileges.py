@@ -1,4 +1,5 @@
-"""Staff who are not superusers manage portal users in the admin, never staff powers (PRODUCT §3).
+"""Staff who are not superusers manage portal users in the admin, never staff powers (PRODUCT §3);
+no staff member learns a customer's tenant id from an admin shortcut (R12).
 
 Django's UserAdmin lets anyone with `change_user` tick *Superuser status* on any account,
 their own included, give any permission and set any staff member's password.
@@ -6,8 +7,10 @@ their own included, give any permission and set any staff member's password.
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
 
-from tests.factories import StaffFactory, UserFactory
+from customers.models import Customer
+from tests.factories import CustomerFactory, StaffFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -119,3 +122,21 @@ def test_roles_a_superuser_still_manages_staff_powers(client, staff_user):
     assert response.status_code == 302
     other.refresh_from_db()
     assert other.is_superuser
+
+
+def test_r12_the_admins_view_on_site_shortcut_tells_no_staff_member_a_customers_tenant_id(
+    client, user_manager, staff_user, partner
+):
+    # /admin/r/<type>/<id>/ redirected any staff member, even one with no permission at all,
+    # to /customers/<tenantId>/: every partner's tenant ids, one request each.
+    customer = CustomerFactory(partner=partner)
+    customer_type = ContentType.objects.get_for_model(Customer)
+    shortcut = f"/admin/r/{customer_type.pk}/{customer.pk}/"
+
+    for user in (user_manager, staff_user):
+        client.force_login(user)
+        response = client.get(shortcut)
+        assert response.status_code == 404
+        assert str(customer.tenant_id) not in response.get("Location", "")
+    change = client.get(f"/admin/customers/customer/{customer.pk}/change/")
+    assert shortcut not in change.content.decode()  # no "View on site" leading to a 404
