@@ -235,12 +235,27 @@ def _filter(request) -> tuple[str, str] | None:
     return column, value
 
 
+def _continuation_token(request) -> str | None:
+    return request.headers.get(CONTINUATION_HEADER) or request.query_params.get("continuationToken")
+
+
+def _page_link(size: int, search, token: str | None) -> dict:
+    """A link to a page: the first, or the one after the page `token` was made for."""
+    if token is None:
+        return {"uri": _link(size, search), "method": "GET", "headers": []}
+    return {
+        "uri": _link(size, search, seekOperation="Next"),
+        "method": "GET",
+        "headers": [{"key": CONTINUATION_HEADER, "value": token}],
+    }
+
+
 def _continuation(request) -> dict | None:
     """Where the previous page ended, and the size and filter it was asked with."""
     seek = request.query_params.get("seekOperation")
     if seek not in (None, "") and seek.lower() != "next":
         raise ApiError("invalid_input", "seekOperation must be Next: pages are read forwards only.")
-    token = request.headers.get(CONTINUATION_HEADER) or request.query_params.get("continuationToken")
+    token = _continuation_token(request)
     if not token:
         return None
     try:
@@ -349,18 +364,15 @@ class CustomerListView(ApiView):
             qs = qs.filter(Q(company_name__gt=name) | Q(company_name=name, id__gt=pk))
         rows = list(qs[: size + 1])
         page, more = rows[:size], len(rows) > size
-        links = {"self": {"uri": _link(size, search), "method": "GET", "headers": []}}
+        # A page after the first is read again with the token that read it, as its `next` said.
+        links = {"self": _page_link(size, search, _continuation_token(request) if continuation else None)}
         extra = {}
         if more:
             last = page[-1]
             state = {"after": [last.company_name, last.pk], "size": size, "filter": search}
             token = signing.dumps(state, salt=_CONTINUATION_SALT, compress=True)
             extra["continuationToken"] = token
-            links["next"] = {
-                "uri": _link(size, search, seekOperation="Next"),
-                "method": "GET",
-                "headers": [{"key": CONTINUATION_HEADER, "value": token}],
-            }
+            links["next"] = _page_link(size, search, token)
         return Response(collection(CustomerSerializer(page, many=True).data, **extra, links=links))
 
     @extend_schema(
