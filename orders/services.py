@@ -16,10 +16,11 @@ from orders.selectors import order_from_submission
 from portal.audit import Actor
 from portal.once import CHANGED_MEANWHILE, SubmissionReused
 
+# Partner Center's words for 13605, whole (PRODUCT §4, R8, quotes them with "…").
 AGREEMENT_REQUIRED_MESSAGE = _(
     "Either a partner confirmation of the customer acceptance of the Microsoft Customer "
     "Agreement must be provided or the customer must accept the Microsoft Customer Agreement "
-    "before you can complete this purchase."
+    "in the Microsoft Admin Center before you can complete this purchase."
 )
 
 LICENSE_COUNT_BLOCKED_MESSAGE = _(

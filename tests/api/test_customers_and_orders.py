@@ -176,11 +176,12 @@ def test_r8_order_for_a_customer_without_confirmation_is_403_13605(api, admin_ag
     )
 
     body = assert_error(response, 403, 13605)
-    assert body["description"].startswith(
+    # Partner Center's message whole: its error-codes page, code 13605.
+    assert body["description"] == (
         "Either a partner confirmation of the customer acceptance of the Microsoft Customer Agreement "
-        "must be provided or the customer must accept the Microsoft Customer Agreement"
+        "must be provided or the customer must accept the Microsoft Customer Agreement "
+        "in the Microsoft Admin Center before you can complete this purchase."
     )
-    assert "before you can complete this purchase" in body["description"]
     assert not Order.objects.exists()
 
 
