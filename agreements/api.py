@@ -69,10 +69,15 @@ def agreement_type_filter(request) -> str | None:
     raw = raw.strip()
     if raw == ALL_TYPES:
         return None
+    return known_agreement_type(raw, name="agreementType", choices=TYPE_CHOICES)
+
+
+def known_agreement_type(raw: str, *, name: str, choices=AgreementType.values) -> str:
+    """The agreement type `raw` names, its case ignored as Partner Center ignores it; 2011 otherwise."""
     for value in AgreementType.values:
-        if value.casefold() == raw.casefold():
+        if value.casefold() == raw.strip().casefold():
             return value
-    raise ApiError("agreement_type", f"agreementType must be one of {', '.join(TYPE_CHOICES)}.")
+    raise ApiError("agreement_type", f"{name} must be one of {', '.join(choices)}.")
 
 
 def format_date_agreed(value: datetime.date) -> str:
@@ -329,10 +334,18 @@ class CustomerAgreementsView(AgreementApiView):
             ),
             channel=ConfirmationChannel.API,
             template=template,
-            agreement_type=data.get("type") or data.get("agreementType") or None,
+            agreement_type=_body_agreement_type(data),
             idempotency_key=idempotency_key(request),
         )
         return Response(AgreementSerializer(confirmation).data, status=status.HTTP_201_CREATED)
+
+
+def _body_agreement_type(data: dict) -> str | None:
+    """The body's type (or agreementType), read as the agreementType parameter is; None when absent."""
+    for name in ("type", "agreementType"):
+        if data.get(name):
+            return known_agreement_type(data[name], name=name)
+    return None
 
 
 class DirectSignStatusView(AgreementApiView):
