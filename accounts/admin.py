@@ -3,7 +3,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
-from accounts.models import Partner, User
+from accounts.models import ApiToken, Partner, User
 
 
 @admin.register(Partner)
@@ -53,20 +53,45 @@ class UserAdmin(DjangoUserAdmin):
 
 # knox registers its own admin, which creates tokens and shows digests; staff
 # here only see who holds which token and revoke it (delete). Tokens are made
-# by `create_api_token` or on the user's API tokens page.
+# by `create_api_token` or on the user's API tokens page. Under ApiToken, whose
+# names are translated; knox's fields are named in English only.
 if admin.site.is_registered(AuthToken):
     admin.site.unregister(AuthToken)
 
 
-@admin.register(AuthToken)
-class AuthTokenAdmin(admin.ModelAdmin):
-    list_display = ["token_key", "user", "created", "expiry"]
-    list_filter = ["created"]
+class CreatedFilter(admin.DateFieldListFilter):
+    """The admin's date filter, headed in the user's language (knox's field is "created" only)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("created")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ["key", "holder", "made", "expires"]
+    list_filter = [("created", CreatedFilter)]
     list_select_related = ["user"]
     search_fields = ["token_key", "user__username"]
-    fields = ["token_key", "user", "created", "expiry"]
+    fields = list_display
     readonly_fields = fields
     ordering = ["-created"]
+
+    @admin.display(description=_("Token key"), ordering="token_key")
+    def key(self, token):
+        return token.token_key
+
+    @admin.display(description=_("User"), ordering="user__username")
+    def holder(self, token):
+        return token.user
+
+    @admin.display(description=_("Created"), ordering="created")
+    def made(self, token):
+        return token.created
+
+    @admin.display(description=_("Expires"), ordering="expiry")
+    def expires(self, token):
+        return token.expiry
 
     def has_add_permission(self, request):
         return False

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
 from django.utils.translation import gettext_lazy as _
+from knox.models import AuthToken
 
 
 def _time_zone_choices():
@@ -102,3 +103,16 @@ class User(AbstractUser):
                 self.auth_token_set.all().delete()
         if update_fields is None or "password" in update_fields:
             self._stored_password = self.password
+
+
+class ApiToken(AuthToken):
+    """A knox token, as staff see it in the admin: named in their language (R16).
+
+    knox names its model and fields in English only ("auth token", "token key"), which
+    the admin showed in every language.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")

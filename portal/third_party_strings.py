@@ -1,7 +1,8 @@
 """Strings of third-party apps translated in Accord's own catalogue (R16).
 
-django-axes (sign-in lockouts, in the admin) has no zh_Hans catalogue, and Django's admin
-says 账户 or 账号 where the portal, as Partner Center, says 帐户. Django looks a
+django-axes (sign-in lockouts, in the admin) has no zh_Hans catalogue, Django's admin
+says 账户 or 账号 where the portal, as Partner Center, says 帐户, and newer strings of
+Django and django-simple-history are not in their Chinese catalogues yet. Django looks a
 message up in the project's catalogue first, whatever app asks, but `makemessages`
 keeps only what the project's source marks: so they are marked here, exactly as the apps
 write them. Nothing imports this module.
@@ -55,4 +56,11 @@ DJANGO_ADMIN = [
         "You are authenticated as %(username)s, but are not authorized to access this "
         "page. Would you like to login to a different account?"
     ),
+    # New in Django 5.1; its catalogue has no Chinese for it yet.
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+]
+
+# django-simple-history's history list; its Chinese catalogue lacks the newer column.
+SIMPLE_HISTORY = [
+    gettext_noop("Changes"),
 ]

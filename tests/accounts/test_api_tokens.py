@@ -115,12 +115,12 @@ def test_staff_revoke_tokens_in_the_admin(client, staff_user, sales_agent):
     instance, token = AuthToken.objects.create(user=sales_agent)
     client.force_login(staff_user)
 
-    changelist = client.get(reverse("admin:knox_authtoken_changelist"))
+    changelist = client.get(reverse("admin:accounts_apitoken_changelist"))
     assert changelist.status_code == 200
     assert instance.token_key in changelist.content.decode()
     assert token not in changelist.content.decode()
     response = client.post(
-        reverse("admin:knox_authtoken_changelist"),
+        reverse("admin:accounts_apitoken_changelist"),
         {"action": "delete_selected", "_selected_action": [instance.pk], "post": "yes"},
     )
 
@@ -133,9 +133,9 @@ def test_staff_cannot_create_or_edit_tokens_in_the_admin(client, staff_user, sal
     instance, _token = AuthToken.objects.create(user=sales_agent)
     client.force_login(staff_user)
 
-    assert client.get(reverse("admin:knox_authtoken_add")).status_code == 403
+    assert client.get(reverse("admin:accounts_apitoken_add")).status_code == 403
     client.post(
-        reverse("admin:knox_authtoken_change", args=[instance.pk]),
+        reverse("admin:accounts_apitoken_change", args=[instance.pk]),
         {"user": UserFactory(username="someone.else").pk},
     )
     instance.refresh_from_db()

@@ -75,3 +75,27 @@ def test_r16_the_admin_says_account_as_the_portal_does(client, staff_user, admin
     assert "帐户" in index
     for page in (refused, not_staff, index):
         assert "账户" not in page and "账号" not in page
+
+
+def test_r16_the_admins_token_list_user_form_and_history_are_chinese_too(client, staff_user, admin_agent):
+    """knox names its model and fields in English only; newer Django and simple-history strings
+    have no Chinese in their catalogues."""
+    from knox.models import AuthToken
+
+    from tests.factories import CustomerFactory
+
+    AuthToken.objects.create(user=admin_agent)
+    customer = CustomerFactory(partner=admin_agent.partner)
+    client.force_login(staff_user)
+
+    def page(url):
+        return client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    tokens = page("/admin/accounts/apitoken/")
+    for english in ("auth token", "Auth token", "Token key", "Expiry", ">User<", "By created"):
+        assert english not in tokens, english
+    assert "API 令牌" in tokens and "令牌标识" in tokens
+    add_user = page("/admin/accounts/user/add/")
+    assert "edit more user options" not in add_user and "创建用户后" in add_user
+    history = page(f"/admin/customers/customer/{customer.pk}/history/")
+    assert ">Changes<" not in history and "更改" in history
