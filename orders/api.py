@@ -4,6 +4,7 @@ The order gate (R8) and the license-count gate (R9) are orders.services';
 these views only translate JSON and answer 403 code 13605 when a gate refuses.
 """
 
+from django.core.validators import MaxLengthValidator, MinLengthValidator
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -13,7 +14,13 @@ from customers.models import Channel
 from customers.selectors import customer_get
 from orders.models import Offer
 from orders.selectors import offer_list, order_list, subscription_get, subscription_list
-from orders.services import MAX_LINE_ITEMS, LineItem, order_place, subscription_set_quantity
+from orders.services import (
+    EMPTY_ORDER_MESSAGE,
+    MAX_LINE_ITEMS,
+    LineItem,
+    order_place,
+    subscription_set_quantity,
+)
 from portal.api import (
     REQUEST_ID_PARAMETER,
     SUBSCRIPTION_ID_PARAMETER,
@@ -65,7 +72,15 @@ class OrderInputSerializer(serializers.Serializer):
     """The body of POST /v1/customers/{tenantId}/orders."""
 
     # Refused before its items are read (order_place holds the same limit for every caller).
-    lineItems = LineItemInputSerializer(many=True, max_length=MAX_LINE_ITEMS)
+    lineItems = serializers.ListSerializer(
+        child=LineItemInputSerializer(),
+        min_length=1,
+        max_length=MAX_LINE_ITEMS,
+        error_messages={"min_length": EMPTY_ORDER_MESSAGE},
+        # The same bounds as validators, for the schema's minItems and maxItems (drf-spectacular
+        # reads no list's min_length or max_length); the checks above refuse first.
+        validators=[MinLengthValidator(1), MaxLengthValidator(MAX_LINE_ITEMS)],
+    )
 
 
 class LineItemSerializer(serializers.Serializer):

@@ -23,6 +23,8 @@ AGREEMENT_REQUIRED_MESSAGE = _(
     "in the Microsoft Admin Center before you can complete this purchase."
 )
 
+EMPTY_ORDER_MESSAGE = _("Add at least one product to the order.")
+
 LICENSE_COUNT_BLOCKED_MESSAGE = _(
     "The license count cannot change until the customer's acceptance of the "
     "Microsoft Customer Agreement is confirmed."
@@ -161,7 +163,7 @@ def order_place(
     if agreements_available() and not customer.is_confirmed:
         raise AgreementRequired()
     if not lines:
-        raise ValidationError(_("Add at least one product to the order."), code="empty")
+        raise ValidationError(EMPTY_ORDER_MESSAGE, code="empty")
     if len(lines) > MAX_LINE_ITEMS:
         raise ValidationError(
             _("An order has at most %(max)d lines; place the others in another order."),

@@ -185,6 +185,15 @@ def test_r8_order_for_a_customer_without_confirmation_is_403_13605(api, admin_ag
     assert not Order.objects.exists()
 
 
+def test_r14_an_order_of_no_line_is_400_saying_what_to_add(api, admin_agent, partner):
+    customer = confirmed_customer(partner=partner)
+
+    response = api(admin_agent).post(f"/v1/customers/{customer.tenant_id}/orders", {"lineItems": []})
+
+    body = assert_error(response, 400, 2000, "InvalidInput")
+    assert body["description"] == "lineItems: Add at least one product to the order."
+
+
 def test_r8_order_for_a_confirmed_customer_is_201(api, sales_agent, partner):
     customer = confirmed_customer(partner=partner)
     license_offer = OfferFactory(id="LIC:1")

@@ -64,6 +64,46 @@ def test_api_6_the_served_schema_is_the_one_under_test(client):
     assert set(served.json()["paths"]) == set(schema.raw_schema["paths"])
 
 
+def _request_schema(path: str, method: str) -> dict:
+    """The JSON body an operation accepts, its components resolved."""
+    raw = schema.raw_schema
+    body = raw["paths"][path][method]["requestBody"]
+
+    def resolve(node):
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve(raw["components"]["schemas"][node["$ref"].rsplit("/", 1)[1]])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return {
+        "required_body": body.get("required", False),
+        **resolve(body["content"]["application/json"]["schema"]),
+    }
+
+
+def test_api_6_the_schema_requires_what_the_endpoints_require():
+    # A client generated from the schema left out what the API then refused: a PATCH without
+    # quantity, a customer without city, an order of no line or of more than 50.
+    patch = _request_schema("/v1/customers/{tenant_id}/subscriptions/{subscription_id}", "patch")
+    assert patch["required_body"] and patch["required"] == ["quantity"]
+    customer = _request_schema("/v1/customers", "post")
+    billing = customer["properties"]["billingProfile"]
+    assert "email" in billing["required"]
+    assert set(billing["properties"]["defaultAddress"]["required"]) == {
+        "firstName",
+        "lastName",
+        "addressLine1",
+        "city",
+        "country",
+    }
+    order = _request_schema("/v1/customers/{tenant_id}/orders", "post")
+    items = order["properties"]["lineItems"]
+    assert (items["minItems"], items["maxItems"]) == (1, 50)
+
+
 @pytest.fixture
 def targets(admin_agent, wsgi_app):
     customer = confirmed_customer(partner=admin_agent.partner, country="GB")
