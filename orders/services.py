@@ -1,5 +1,6 @@
 """The order gate (R8) and the license-count gate (R9): the only writers of orders and subscriptions."""
 
+import itertools
 import uuid
 from dataclasses import dataclass
 
@@ -102,8 +103,12 @@ def order_lines_check(*, lines: list[LineItem]) -> list[tuple[int, Offer, int]]:
     offers = Offer.objects.in_bulk([line.offer_id for line in lines if "\x00" not in str(line.offer_id)])
     errors: dict = {}
     checked = []
+    # A line without a number takes the lowest one no line was given: by position, two lines
+    # could clash though the caller numbered only one.
+    given = {line.line_item_number for line in lines if line.line_item_number is not None}
+    unused = (number for number in itertools.count() if number not in given)
     for index, line in enumerate(lines, start=1):
-        number = line.line_item_number if line.line_item_number is not None else index - 1
+        number = line.line_item_number if line.line_item_number is not None else next(unused)
         field = f"line_{index - 1}"
         offer = offers.get(line.offer_id)
         if offer is None or not offer.is_active:

@@ -185,6 +185,21 @@ def test_r8_order_for_a_customer_without_confirmation_is_403_13605(api, admin_ag
     assert not Order.objects.exists()
 
 
+def test_api_6_a_line_without_a_number_takes_one_no_line_was_given(api, admin_agent, partner):
+    # By position, the second line was number 1 like the first: "Line item numbers must be
+    # unique", though the script numbered only one.
+    customer = confirmed_customer(partner=partner)
+    basic = OfferFactory(id="BASIC:0001", max_quantity=300)
+    e3 = OfferFactory(id="E3:0001", max_quantity=300)
+    lines = [{"lineItemNumber": 1, "offerId": basic.id, "quantity": 2}, {"offerId": e3.id, "quantity": 3}]
+
+    response = api(admin_agent).post(f"/v1/customers/{customer.tenant_id}/orders", {"lineItems": lines})
+
+    assert response.status_code == 201, response.content
+    numbered = {item["offerId"]: item["lineItemNumber"] for item in response.json()["lineItems"]}
+    assert numbered == {"BASIC:0001": 1, "E3:0001": 0}
+
+
 def test_r14_an_order_of_no_line_is_400_saying_what_to_add(api, admin_agent, partner):
     customer = confirmed_customer(partner=partner)
 
