@@ -202,6 +202,14 @@ class CustomerAdmin(HistoryAdmin):
     def get_changelist(self, request, **kwargs):
         return CustomerChangeList
 
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.has_perm("agreements.view_confirmation"):
+            return fieldsets
+        # Who accepted, and when, are the confirmations' to show: a staff member who may not
+        # view them saw them here all the same, with a link that then answered 403.
+        return [(name, options) for name, options in fieldsets if name != _("Agreement")]
+
     @admin.display(description=_("country"), ordering="country")
     def country_name(self, obj):
         # Not the "country" field itself: the admin would rebuild the 250 choices per row (~2 ms each).

@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
 from customers.models import Customer
-from tests.factories import CustomerFactory, StaffFactory, UserFactory
+from tests.factories import CustomerFactory, StaffFactory, UserFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -140,3 +140,30 @@ def test_r12_the_admins_view_on_site_shortcut_tells_no_staff_member_a_customers_
         assert str(customer.tenant_id) not in response.get("Location", "")
     change = client.get(f"/admin/customers/customer/{customer.pk}/change/")
     assert shortcut not in change.content.decode()  # no "View on site" leading to a 404
+
+
+def test_r3_a_staff_member_who_may_not_view_confirmations_does_not_see_them_on_a_customer(client, partner):
+    # The customer's page showed the current acceptor's name, email and date, and "1
+    # confirmation, listed below" with a link that answered 403.
+    customer = confirmed_customer(partner=partner)
+    acceptor = customer.current_confirmation
+    editor = StaffFactory(username="customer.editor", is_superuser=False)
+    editor.user_permissions.set(
+        Permission.objects.filter(
+            content_type__app_label="customers", codename__in=["view_customer", "change_customer"]
+        )
+    )
+    client.force_login(editor)
+
+    page = client.get(f"/admin/customers/customer/{customer.pk}/change/")
+
+    assert page.status_code == 200
+    content = page.content.decode()
+    assert acceptor.email not in content
+    assert "listed below" not in content
+    assert customer.contact_email in content  # the customer's own details are still there
+    # With the permission, the agreement is shown.
+    editor.user_permissions.add(Permission.objects.get(codename="view_confirmation"))
+    editor = type(editor).objects.get(pk=editor.pk)  # permissions are cached per user object
+    client.force_login(editor)
+    assert acceptor.email in client.get(f"/admin/customers/customer/{customer.pk}/change/").content.decode()
