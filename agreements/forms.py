@@ -20,7 +20,14 @@ class AcceptanceDateInput(forms.DateInput):
         super().__init__({"type": "date", **(attrs or {})}, format="%Y-%m-%d")
 
     def get_context(self, name, value, attrs):
-        return super().get_context(name, value, {**(attrs or {}), "max": timezone.localdate().isoformat()})
+        attrs = {
+            **(attrs or {}),
+            "max": timezone.localdate().isoformat(),
+            # A date typed in part is sent as nothing, which the server can only call missing:
+            # the page's script says this instead, before sending (static/js/portal.js).
+            "data-incomplete-message": _("Enter the whole date: day, month and year."),
+        }
+        return super().get_context(name, value, attrs)
 
 
 class ConfirmationForm(PortalForm):

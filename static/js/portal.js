@@ -54,6 +54,35 @@ document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-keep-input]").forEach((form) => {
     form.addEventListener("submit", keepInput);
   });
+  // R14: a date typed in part (a month, no year) is sent as nothing, and the server could only
+  // say "This field is required." Say what is missing and keep it, without sending. Before the
+  // once-only handler below, which must not count a submit that never left.
+  document.querySelectorAll("form").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      const partial = [...form.querySelectorAll("input[data-incomplete-message]")].filter(
+        (input) => input.validity.badInput,
+      );
+      if (!partial.length) return;
+      event.preventDefault();
+      event.stopImmediatePropagation();
+      for (const input of partial) {
+        const id = `${input.id}_incomplete`;
+        let message = document.getElementById(id);
+        if (!message) {
+          message = document.createElement("div");
+          message.id = id;
+          message.className = "invalid-feedback d-block";
+          input.after(message);
+        }
+        message.textContent = input.dataset.incompleteMessage;
+        input.classList.add("is-invalid");
+        input.setAttribute("aria-invalid", "true");
+        const described = (input.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+        if (!described.includes(id)) input.setAttribute("aria-describedby", [...described, id].join(" "));
+      }
+      partial[0].focus();
+    });
+  });
   // R15: a form submits once; a second click while the first is in flight does nothing.
   document.querySelectorAll("form[data-once]").forEach((form) => {
     form.addEventListener("submit", (event) => {

@@ -133,6 +133,33 @@ def test_f2_refused_future_date_keeps_everything_typed_then_a_valid_date_is_save
     assert Customer.objects.get(pk=customer.pk).current_confirmation.channel == "account-info"
 
 
+def test_r14_f2_a_date_typed_in_part_is_named_as_such_and_nothing_typed_is_lost(
+    page, live_server, sign_in, partner
+):
+    # The browser sent a month without day or year as nothing: "This field is required.", and
+    # the month was gone.
+    customer = CustomerFactory(partner=partner, company_name="Tailspin Toys", country="US")
+    sign_in(page, UserFactory(username="sales.agent", partner=partner, role=roles.SALES_AGENT))
+    page.goto(f"{live_server.url}/customers/{customer.tenant_id}/agreement/")
+    page.get_by_label("First name").fill("Sara")
+    page.get_by_label("Last name").fill("Davis")
+    page.get_by_label("Email address").fill("sara@tailspin.example")
+    date = page.get_by_label("Agreement acceptance date")
+    date.press_sequentially("11")  # the month only
+    page.get_by_role("button", name="Save and continue").click()
+
+    expect(page.get_by_text("Enter the whole date: day, month and year.")).to_be_visible()
+    expect(date).to_be_focused()
+    expect(date).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("First name")).to_have_value("Sara")
+    assert not Confirmation.objects.exists()
+
+    # Completed, it is sent once (the refused try did not count as the one submit).
+    date.fill("2024-11-20")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.get_by_text("The confirmation for Tailspin Toys was saved.")).to_be_visible()
+
+
 def test_r3_helpdesk_agent_sees_the_status_but_cannot_confirm(page, live_server, sign_in, partner):
     customer = CustomerFactory(partner=partner, company_name="Litware")
     sign_in(page, UserFactory(username="helpdesk.agent", partner=partner, role=roles.HELPDESK_AGENT))
