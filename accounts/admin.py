@@ -31,24 +31,39 @@ class UserAdmin(DjangoUserAdmin):
     # Staff powers: only a superuser gives them. Django lets anyone who may change users
     # tick *Superuser status*, their own included.
     STAFF_POWERS = ["is_superuser", "is_staff", "user_permissions"]
+    # A role in a partner: given to portal users, never taken by a staff member for themselves
+    # (staff confirm and order nothing, PRODUCT §3).
+    PARTNER_ROLE = ["partner", "groups"]
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             readonly += self.STAFF_POWERS
+            if obj == request.user:
+                readonly += self.PARTNER_ROLE
         return readonly
 
     def has_change_permission(self, request, obj=None):
         # Another staff member's account (password included, which uses this check) is a
         # superuser's to change: it may hold powers its changer has not.
-        if obj is not None and obj.is_staff and obj != request.user and not request.user.is_superuser:
+        if _other_staff(request, obj):
             return False
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.is_staff and not request.user.is_superuser:
+        if _other_staff(request, obj):
             return False
         return super().has_delete_permission(request, obj)
+
+
+def _other_staff(request, obj) -> bool:
+    """Whether `obj` is a staff member or superuser other than the user, who is no superuser."""
+    return (
+        obj is not None
+        and (obj.is_staff or obj.is_superuser)
+        and obj != request.user
+        and not request.user.is_superuser
+    )
 
 
 # knox registers its own admin, which creates tokens and shows digests; staff

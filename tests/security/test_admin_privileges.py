@@ -72,9 +72,24 @@ def test_roles_a_user_manager_cannot_make_themselves_superuser_staff_or_grant_pe
     }
 
 
+def test_roles_a_user_manager_cannot_give_themselves_a_partner_or_a_role(client, user_manager, partner):
+    # With a partner and the Admin agent role, a staff member could confirm and order (§3: no).
+    client.force_login(user_manager)
+    data = _change_form(client, user_manager)
+    data.update(partner=partner.pk, groups=[Group.objects.get(name="Admin agent").pk])
+
+    client.post(f"/admin/accounts/user/{user_manager.pk}/change/", data)
+
+    user_manager.refresh_from_db()
+    assert user_manager.partner is None
+    assert not user_manager.groups.exists()
+
+
 def test_roles_a_user_manager_cannot_change_another_staff_member_or_set_their_password(
     client, user_manager, staff_user
 ):
+    # May delete users, so that only the staff rule refuses the deletion below.
+    user_manager.user_permissions.add(Permission.objects.get(codename="delete_user"))
     client.force_login(user_manager)
     password = staff_user.password
 
