@@ -31,6 +31,7 @@ from django.utils.deprecation import MiddlewareMixin
 from portal.api import error_body
 
 logger = logging.getLogger("portal.database")
+admin_logger = logging.getLogger("portal.admin")
 
 DATABASE_FAILURES = (OperationalError, InterfaceError)
 API_PREFIX = "/v1/"
@@ -152,10 +153,18 @@ class AdminLookupMiddleware(MiddlewareMixin):
 
     def process_exception(self, request, exception):
         if (
-            isinstance(exception, _BAD_LOOKUP_FAILURES)
+            request.method in ("GET", "HEAD")  # reading a list: an action's POST fails as it is
+            and isinstance(exception, _BAD_LOOKUP_FAILURES)
             and _admin_list(request)
             and set(request.GET) - _ADMIN_LIST_PARAMETERS
         ):
+            # Logged: the same errors would come from a fault in a filter's own code.
+            admin_logger.warning(
+                "Admin list %s could not run its lookups %s",
+                request.path,
+                request.GET.urlencode(),
+                exc_info=(type(exception), exception, exception.__traceback__),
+            )
             return self._unfiltered(request)
         return None
 
