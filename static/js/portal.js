@@ -56,9 +56,11 @@ document.addEventListener("DOMContentLoaded", () => {
   });
   // R14: a date typed in part (a month, no year) is sent as nothing, and the server could only
   // say "This field is required." Say what is missing and keep it, without sending. Before the
-  // once-only handler below, which must not count a submit that never left.
+  // once-only handler below, which must not count a submit that never left. A button that
+  // reads nothing typed (formnovalidate: F3's Discard order) still goes.
   document.querySelectorAll("form").forEach((form) => {
     form.addEventListener("submit", (event) => {
+      if (event.submitter?.formNoValidate) return;
       const partial = [...form.querySelectorAll("input[data-incomplete-message]")].filter(
         (input) => input.validity.badInput,
       );

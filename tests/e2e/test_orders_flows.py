@@ -121,3 +121,18 @@ def test_r14_f3_f5_a_quantity_typed_wrong_is_named_and_kept_not_left_out_of_the_
 
     expect(page.get_by_text("Enter a whole number.", exact=True)).to_be_visible()
     expect(page.get_by_label("New license count")).to_have_value("3-0")
+
+
+def test_f3_discard_order_goes_with_a_date_typed_in_part(page, live_server, sign_in, partner):
+    # The check of a date typed in part stopped every submit of the form, Discard order too.
+    OfferFactory(id="BASIC:0001", name="Microsoft 365 Business Basic", max_quantity=300)
+    customer = CustomerFactory(partner=partner, company_name="Tailspin Toys")
+    sign_in(page, UserFactory(username="sales.agent", partner=partner, role="Sales agent"))
+
+    page.goto(live_server.url + reverse("orders:new", kwargs={"tenant_id": customer.tenant_id}))
+    page.get_by_label("Quantity of Microsoft 365 Business Basic").fill("12")
+    page.get_by_label("Agreement acceptance date").press_sequentially("11")
+    page.get_by_role("button", name="Discard order").click()
+
+    expect(page).to_have_url(re.compile(r"/orders/$"))
+    assert not Order.objects.exists()
