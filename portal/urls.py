@@ -25,7 +25,7 @@ urlpatterns = [
     # The admin's "View on site" shortcut told any staff member, whatever their permissions, the
     # address of any object: a customer's tenant id. Its pages are the partners' (a 404 for
     # staff), so it is not offered.
-    path("admin/r/<path:rest>", views.not_offered),
+    path("admin/r/<path:rest>", views.not_offered, name="admin-view-on-site"),
     path("admin/", admin.site.urls),
     path("", include("portal.api_urls")),
 ]

@@ -15,6 +15,8 @@ ROWS = [
     Row("password_change_done", "GET", signed_in(200)),
     Row("set_language", "POST", everyone(302), data=lambda w: {"language": "zh-hans", "next": "/"}),
     Row("admin:index", "GET", everyone(302, staff=200)),
+    # The admin's "View on site" shortcut is not offered: a 404 even for staff (R12).
+    Row("admin-view-on-site", "GET", signed_in(404), kwargs=lambda w: {"rest": f"9/{w.customer.pk}/"}),
     Row("api-schema", "GET", everyone(200)),
     Row("api-schema", "OPTIONS", everyone(200)),
     Row("api-docs", "GET", everyone(200)),
