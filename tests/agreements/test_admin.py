@@ -146,6 +146,10 @@ def test_r13_reverting_a_customer_to_an_older_version_restores_its_details_throu
     change = reverse("admin:customers_customer_change", args=[customer.pk])
     client.post(change, _admin_form(customer, city="Redmond", company_name="Adatum Corporation"))
     older = customer.history.order_by("history_date", "history_id").first()
+    # A newer confirmation since that version: the revert must not bring back the older one (R5).
+    stored = Customer.objects.get(pk=customer.pk)
+    stored.current_confirmation = ConfirmationFactory(customer=stored)
+    stored.save(update_fields=["current_confirmation"])
     url = reverse("admin:customers_customer_simple_history", args=[customer.pk, older.history_id])
     form = client.get(url).context["adminform"].form
     assert form.initial["city"] == "Seattle"
@@ -155,7 +159,7 @@ def test_r13_reverting_a_customer_to_an_older_version_restores_its_details_throu
     assert response.status_code == 302, response.context["adminform"].form.errors
     reverted = Customer.objects.get(pk=customer.pk)
     assert (reverted.city, reverted.company_name) == ("Seattle", "Adatum")
-    assert reverted.current_confirmation_id == customer.current_confirmation_id  # R5: kept
+    assert reverted.current_confirmation_id == stored.current_confirmation_id  # R5: the newest, kept
     newest = reverted.history.order_by("-history_date", "-history_id").first()
     assert (newest.history_user, newest.updated_channel) == (staff_user, "admin")
 
