@@ -26,11 +26,8 @@ class OfferAdmin(admin.ModelAdmin):
         # Lines and subscriptions point at the offer ID; renaming it would orphan them.
         if obj is None:
             return []
-        # Once ordered, its subscriptions are of its billing type: a change would leave a license
-        # count nobody may change, or give an Azure plan one (R9).
-        if OrderLine.objects.filter(offer=obj).exists() or Subscription.objects.filter(offer=obj).exists():
-            return ["id", "billing_type"]
-        return ["id"]
+        # Shown, not offered: Offer.clean refuses to change an ordered offer's billing type (R9).
+        return ["id", "billing_type"] if obj.was_ordered else ["id"]
 
     def has_delete_permission(self, request, obj=None):
         # Offers that were ordered are referenced forever; deactivate them instead.

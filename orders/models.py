@@ -3,6 +3,7 @@
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,22 @@ class Offer(models.Model):
         # (1 to 300) or staff typed: they mean nothing without a license count.
         if not self.is_license_based:
             self.min_quantity = self.max_quantity = 1
+        # R9: once ordered, its subscriptions are of its billing type; a change would leave a
+        # license count nobody may change, or give an Azure plan one.
+        stored = Offer.objects.filter(pk=self.pk).values_list("billing_type", flat=True).first()
+        if stored is not None and stored != self.billing_type and self.was_ordered:
+            raise ValidationError(
+                {
+                    "billing_type": ValidationError(
+                        _("An offer that was ordered keeps its billing type."), code="billing_type_sold"
+                    )
+                }
+            )
+
+    @property
+    def was_ordered(self) -> bool:
+        # Every subscription comes from an order line (order_place).
+        return OrderLine.objects.filter(offer_id=self.pk).exists()
 
     @property
     def is_license_based(self) -> bool:

@@ -1,6 +1,7 @@
 """The admin: staff manage the catalogue; orders and subscriptions are read-only (R8, R9), with history."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
@@ -87,6 +88,17 @@ def test_r9_an_ordered_offers_billing_type_cannot_change_in_the_admin(staff_clie
     unsold = Offer.objects.create(id="NEW:0002", name="Microsoft 365 E5", billing_type="license")
     unsold_url = reverse("admin:orders_offer_change", args=[unsold.pk])
     assert "billing_type" in staff_client.get(unsold_url).context["adminform"].form.fields
+
+
+def test_r9_an_ordered_offer_keeps_its_billing_type_whoever_changes_it(order, license_offer):
+    # The rule is the offer's (Offer.clean), not only the admin form's.
+    license_offer.billing_type = Offer.BillingType.USAGE
+    with pytest.raises(ValidationError) as refused:
+        license_offer.full_clean()
+    assert refused.value.error_dict["billing_type"][0].code == "billing_type_sold"
+    unsold = Offer.objects.create(id="NEW:0003", name="Azure plan", billing_type="license")
+    unsold.billing_type = Offer.BillingType.USAGE
+    unsold.full_clean()  # nobody ordered it: corrected freely
 
 
 def test_r9_the_database_holds_a_usage_based_offers_quantity_at_1():
