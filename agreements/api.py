@@ -162,10 +162,11 @@ class AgreementInputSerializer(serializers.Serializer):
     type = StrictCharField(
         required=False,
         allow_null=True,
-        help_text="MicrosoftCustomerAgreement; must match the template when given.",
+        allow_blank=True,
+        help_text="MicrosoftCustomerAgreement, any case; must match the template when given (blank: none).",
     )
     agreementType = StrictCharField(
-        required=False, allow_null=True, help_text="Alternative spelling of type."
+        required=False, allow_null=True, allow_blank=True, help_text="Alternative spelling of type."
     )
     agreementLink = StrictCharField(required=False, allow_null=True, allow_blank=True)
 
@@ -343,7 +344,7 @@ class CustomerAgreementsView(AgreementApiView):
 def _body_agreement_type(data: dict) -> str | None:
     """The body's type (or agreementType), read as the agreementType parameter is; None when absent."""
     for name in ("type", "agreementType"):
-        if data.get(name):
+        if data.get(name):  # blank (trimmed), as a blank agreementType parameter: not given
             return known_agreement_type(data[name], name=name)
     return None
 

@@ -176,6 +176,11 @@ def test_r7_the_bodys_type_is_read_as_the_agreementtype_parameter_is(api, admin_
     )
     assert any_case.status_code == 201, any_case.content
     assert any_case.json()["type"] == "MicrosoftCustomerAgreement"
+    # Blank, it is not given (the template's type), as a blank agreementType parameter is.
+    blank = api(admin_agent).post(
+        url, _body(type="  ", primaryContact={**_body()["primaryContact"], "lastName": "Ng"})
+    )
+    assert blank.status_code == 201, blank.content
 
 
 def test_r7_type_that_does_not_match_the_template_is_400(api, admin_agent, url):
