@@ -25,13 +25,10 @@ class SignOutView(auth_views.LogoutView):
     Pages read with GET are never stored (portal.middleware.NoStoreMiddleware), but answers
     to a POST are, so that Back to F1's review step works: after signing out on a shared
     computer, Back must not show them either (OWASP ASVS 8.2.1).
-
-    Open to the signed-out too: *Sign out* in a second tab, after the first signed out,
-    went to the sign-in page with next=/accounts/logout/, and signing in again then
-    ended on a blank 405. Read with GET (typed, or a bookmark), it asks first: a link
-    must not sign anyone out.
     """
 
+    # Open to the signed-out: a second tab's *Sign out*, after the first's, lands on the sign-in
+    # page saying so. Read with GET (typed, a bookmark) it asks first: a link signs nobody out.
     http_method_names = ["get", "post", "options"]
 
     def get(self, request, *args, **kwargs):
