@@ -58,6 +58,8 @@ SEED_FLAT_MAX_GROWTH = 0.20
 SEED_FLAT_MIN_SLACK_MB = 20
 # Rounds after the first find the server warm: a shorter warm-up for each scenario's new clients.
 LATER_ROUND_WARMUP_S = 2
+# The reference loop's length: a pure-Python workload, as a request's own work is.
+CPU_REFERENCE_ADDITIONS = 1_000_000
 
 
 def parse_args(argv=None):
@@ -615,10 +617,6 @@ def print_report(results: dict):
     print(f"\nResults: {results['meta']['out']}")
 
 
-# The reference loop's length: a pure-Python workload, as a request's own work is.
-CPU_REFERENCE_ADDITIONS = 1_000_000
-
-
 def cpu_reference_ms() -> float:
     """Milliseconds this machine takes for a fixed pure-Python loop (median of five).
 
@@ -689,6 +687,8 @@ def main(argv=None) -> int:
     source_url = os.environ.get("DATABASE_URL", "")
     main_db = Database(source_url=source_url, name="main", pg_database=args.pg_database)
     load_before = os.getloadavg()
+    # Before anything runs: the reference loop times the machine, not the run's leftovers.
+    machine_info = machine()
     started = time.monotonic()
     print(f"Benchmark database: {main_db.vendor} {main_db.name}; logs in {DATA_DIR}", flush=True)
 
@@ -804,7 +804,7 @@ def main(argv=None) -> int:
     results = {
         "meta": {
             "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
-            **machine(),
+            **machine_info,
             **git_revision(),
             "database": main_db.vendor,
             "database_name": main_db.name,
