@@ -11,6 +11,7 @@ from agreements.models import Confirmation, ConfirmationChannel
 from customers.models import AgreementStatus, Channel, Customer
 from customers.selectors import customer_from_submission, customer_get, customer_list, customer_status_counts
 from customers.services import customer_create, customer_update, customer_update_validate, customer_validate
+from customers.validators import text_trim
 from tests.factories import CustomerFactory, confirmed_customer
 
 pytestmark = pytest.mark.django_db
@@ -61,6 +62,29 @@ def test_r1_contact_phone_must_suit_the_customers_country(actor, sales_agent):
     with pytest.raises(ValidationError) as caught:
         customer_create(actor=actor(sales_agent), **{**DETAILS, "country": "CN", "contact_phone": "12345"})
     assert [e.code for e in caught.value.error_dict["contact_phone"]] == ["invalid_phone"]
+
+
+@pytest.mark.parametrize(
+    "typed, trimmed",
+    [
+        (None, ""),
+        ("  Ada \u3000", "Ada"),
+        ("\ufeff\u200bAda\u2060 ", "Ada"),
+        ("\u200b \u200c\u200d", ""),
+        ("\u202e", ""),  # a direction override alone shows nothing
+        ("\u202egnp.exe", "\u202egnp.exe"),  # around text that shows, it stays
+        ("Ada\u200dLovelace", "Ada\u200dLovelace"),  # inside, it stays
+    ],
+)
+def test_r1_text_trim_takes_spaces_and_zero_width_characters_off_both_ends(typed, trimmed):
+    assert text_trim(typed) == trimmed
+
+
+def test_r1_a_contact_name_of_a_zero_width_space_only_is_missing(actor, sales_agent):
+    with pytest.raises(ValidationError) as caught:
+        customer_create(actor=actor(sales_agent), **{**DETAILS, "contact_first_name": "\u200b"})
+    assert [e.code for e in caught.value.error_dict["contact_first_name"]] == ["blank"]
+    assert not Customer.objects.exists()
 
 
 def test_f1_validate_reports_every_error_and_stores_nothing(actor, sales_agent):

@@ -169,6 +169,22 @@ def test_f3_quantity_outside_the_bounds_and_bad_input_are_shown_next_to_the_line
     assert not Order.objects.exists()
 
 
+def test_r14_f3_f5_quantities_are_text_with_the_number_pad_so_what_was_typed_arrives(
+    signed_in, customer, license_offer
+):
+    # A number input sends nothing for "1-2" (the product left out of the order): see the e2e test.
+    subscription = SubscriptionFactory(order__customer=customer, customer=customer, offer=license_offer)
+    pages = [
+        signed_in.get(_new_url(customer)).content.decode(),
+        signed_in.get(_quantity_url(subscription)).content.decode(),
+    ]
+    for page in pages:
+        inputs = re.findall(r"<input[^>]*name=\"quantity[^\"]*\"[^>]*>", page)
+        assert inputs
+        for tag in inputs:
+            assert 'type="text"' in tag and 'inputmode="numeric"' in tag, tag
+
+
 def test_f3_an_empty_order_is_refused_with_a_message(signed_in, customer, license_offer):
     response = signed_in.post(_new_url(customer), {"action": "place"})
     assert response.status_code == 200
