@@ -10,16 +10,7 @@ import logging
 import re
 import sys
 
-from django.contrib.admin.views.main import (
-    ALL_VAR,
-    ERROR_FLAG,
-    IS_FACETS_VAR,
-    IS_POPUP_VAR,
-    ORDER_VAR,
-    PAGE_VAR,
-    SEARCH_VAR,
-    TO_FIELD_VAR,
-)
+from django.contrib.admin.views import main as changelist
 from django.core.exceptions import FieldError, ValidationError
 from django.core.signals import got_request_exception
 from django.db import DataError, InterfaceError, OperationalError, ProgrammingError
@@ -102,14 +93,14 @@ class DatabaseUnavailableMiddleware:
 
 # The parameters of an admin list that are not lookups on its rows.
 _ADMIN_LIST_PARAMETERS = {
-    ALL_VAR,
-    ERROR_FLAG,
-    IS_FACETS_VAR,
-    IS_POPUP_VAR,
-    ORDER_VAR,
-    PAGE_VAR,
-    SEARCH_VAR,
-    TO_FIELD_VAR,
+    changelist.ALL_VAR,
+    changelist.ERROR_FLAG,
+    changelist.IS_FACETS_VAR,
+    changelist.IS_POPUP_VAR,
+    changelist.ORDER_VAR,
+    changelist.PAGE_VAR,
+    changelist.SEARCH_VAR,
+    changelist.TO_FIELD_VAR,
 }
 
 # What a lookup typed into an admin list's address raises when its value does not suit it:
@@ -170,7 +161,7 @@ class AdminLookupMiddleware(MiddlewareMixin):
 
     @staticmethod
     def _unfiltered(request) -> HttpResponse:
-        return HttpResponseRedirect(f"{request.path}?{ERROR_FLAG}=1")
+        return HttpResponseRedirect(f"{request.path}?{changelist.ERROR_FLAG}=1")
 
 
 def _admin_list(request) -> bool:
