@@ -50,9 +50,7 @@ def _change_form(client, user) -> dict:
     return data
 
 
-def test_roles_a_user_manager_cannot_make_themselves_superuser_staff_or_grant_permissions(
-    client, user_manager
-):
+def test_r3_a_user_manager_cannot_make_themselves_superuser_staff_or_grant_permissions(client, user_manager):
     client.force_login(user_manager)
     data = _change_form(client, user_manager)
     data.update(
@@ -72,7 +70,7 @@ def test_roles_a_user_manager_cannot_make_themselves_superuser_staff_or_grant_pe
     }
 
 
-def test_roles_a_user_manager_cannot_give_themselves_a_partner_or_a_role(client, user_manager, partner):
+def test_r3_a_user_manager_cannot_give_themselves_a_partner_or_a_role(client, user_manager, partner):
     # With a partner and the Admin agent role, a staff member could confirm and order (§3: no).
     client.force_login(user_manager)
     data = _change_form(client, user_manager)
@@ -85,7 +83,7 @@ def test_roles_a_user_manager_cannot_give_themselves_a_partner_or_a_role(client,
     assert not user_manager.groups.exists()
 
 
-def test_roles_a_user_manager_cannot_change_another_staff_member_or_set_their_password(
+def test_r3_a_user_manager_cannot_change_another_staff_member_or_set_their_password(
     client, user_manager, staff_user
 ):
     # May delete users, so that only the staff rule refuses the deletion below.
@@ -111,7 +109,7 @@ def test_roles_a_user_manager_cannot_change_another_staff_member_or_set_their_pa
     assert not view.context["has_change_permission"]
 
 
-def test_roles_a_user_manager_still_gives_portal_users_their_role_and_details(client, user_manager, partner):
+def test_r3_a_user_manager_still_gives_portal_users_their_role_and_details(client, user_manager, partner):
     agent = UserFactory(partner=partner, first_name="Ada")
     sales = Group.objects.get(name="Sales agent")
     client.force_login(user_manager)
@@ -126,7 +124,7 @@ def test_roles_a_user_manager_still_gives_portal_users_their_role_and_details(cl
     assert list(agent.groups.all()) == [sales]
 
 
-def test_roles_a_superuser_still_manages_staff_powers(client, staff_user):
+def test_r3_a_superuser_still_manages_staff_powers(client, staff_user):
     other = StaffFactory(username="other.staff", is_superuser=False)
     client.force_login(staff_user)
     data = _change_form(client, other)
