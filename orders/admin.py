@@ -60,13 +60,13 @@ class SubscriptionInline(ReadOnlyInline):
 
 @admin.register(Order)
 class OrderAdmin(ReadOnlyHistoryAdmin):
-    list_display = ["id", "customer", "placed_by", "placed_at", "channel"]
+    list_display = ["api_id", "customer", "placed_by", "placed_at", "channel"]
     # Not date_hierarchy, which reads every order on every view (DateDrillDownListFilter).
     list_filter = ["channel", "customer__partner", ("placed_at", DateDrillDownListFilter)]
     list_select_related = ["customer", "placed_by"]
     search_fields = ["customer__company_name", "customer__domain"]
     show_full_result_count = False
-    fields = ["customer", "placed_by", "placed_at", "channel", "client_ip", "user_agent"]
+    fields = ["api_id", "customer", "placed_by", "placed_at", "channel", "client_ip", "user_agent"]
     inlines = [OrderLineInline, SubscriptionInline]
 
 

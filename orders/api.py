@@ -5,6 +5,7 @@ these views only translate JSON and answer 403 code 13605 when a gate refuses.
 """
 
 from django.core.validators import MaxLengthValidator, MinLengthValidator
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.response import Response
@@ -13,7 +14,7 @@ from agreements.api import StrictCharField
 from customers.models import Channel
 from customers.selectors import customer_get
 from orders.models import Offer
-from orders.selectors import offer_list, order_list, subscription_get, subscription_list
+from orders.selectors import offer_list, order_get, order_list, subscription_get, subscription_list
 from orders.services import (
     EMPTY_ORDER_MESSAGE,
     MAX_LINE_ITEMS,
@@ -22,6 +23,7 @@ from orders.services import (
     subscription_set_quantity,
 )
 from portal.api import (
+    ORDER_ID_PARAMETER,
     REQUEST_ID_PARAMETER,
     SUBSCRIPTION_ID_PARAMETER,
     TENANT_ID_PARAMETER,
@@ -91,7 +93,7 @@ class LineItemSerializer(serializers.Serializer):
 
 
 class OrderSerializer(serializers.Serializer):
-    id = serializers.CharField(source="pk")
+    id = serializers.UUIDField(source="api_id", help_text="A GUID; Partner Center's order ids are strings.")
     referenceCustomerId = serializers.UUIDField(source="customer.tenant_id")
     lineItems = serializers.SerializerMethodField()
     creationDate = serializers.DateTimeField(source="placed_at")
@@ -130,7 +132,7 @@ class SubscriptionSerializer(serializers.Serializer):
         help_text="The license count; 1 for a usage-based subscription, which has none (R9)."
     )
     status = serializers.CharField()
-    orderId = serializers.CharField(source="order_id")
+    orderId = serializers.UUIDField(source="order.api_id")
     creationDate = serializers.DateTimeField(source="created_at")
     attributes = serializers.SerializerMethodField()
 
@@ -251,6 +253,25 @@ class CustomerOrdersView(ApiView):
         )
         order = _orders(customer).get(pk=order.pk)
         return Response(OrderSerializer(order).data, status=status.HTTP_201_CREATED)
+
+
+class CustomerOrderView(ApiView):
+    """GET /v1/customers/{tenantId}/orders/{orderId}."""
+
+    required_permissions = {"GET": ["orders.view_order"]}
+
+    @extend_schema(
+        operation_id="customer_orders_get",
+        summary="Get an order",
+        parameters=[TENANT_ID_PARAMETER, ORDER_ID_PARAMETER],
+        tags=["orders"],
+        responses=common_responses({200: OrderSerializer}, 404),
+    )
+    def get(self, request, tenant_id, order_id):
+        customer = customer_get(user=request.user, tenant_id=tenant_id)
+        order = order_get(customer=customer, api_id=order_id)
+        prefetch_related_objects([order], "lines__subscriptions")
+        return Response(OrderSerializer(order).data)
 
 
 class CustomerSubscriptionsView(ApiView):

@@ -92,6 +92,9 @@ class Order(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The id the API and the pages show: a GUID, as Partner Center's order ids are strings,
+    # not a number counted across every partner (which told a partner how many orders others placed).
+    api_id = models.UUIDField(_("order ID"), default=uuid.uuid4, unique=True, editable=False)
     placed_at = models.DateTimeField(_("placed at"), default=timezone.now)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
     client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
@@ -113,7 +116,7 @@ class Order(models.Model):
         ]
 
     def __str__(self):
-        return _("Order %(id)s") % {"id": self.pk}
+        return _("Order %(id)s") % {"id": self.api_id}
 
 
 class OrderLine(models.Model):

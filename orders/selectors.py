@@ -25,6 +25,14 @@ def order_list(*, customer) -> QuerySet[Order]:
     )
 
 
+def order_get(*, customer, api_id) -> Order:
+    """One order of a customer already scoped to the user's partner (customer_get), by API id; else 404."""
+    try:
+        return order_list(customer=customer).select_related("customer").get(api_id=uuid.UUID(str(api_id)))
+    except (ValueError, TypeError, Order.DoesNotExist):
+        raise Http404 from None
+
+
 def order_from_submission(*, customer, idempotency_key) -> Order | None:
     """The order an earlier post of the same submission placed for this customer (R15), if any."""
     if idempotency_key is None:
@@ -33,14 +41,18 @@ def order_from_submission(*, customer, idempotency_key) -> Order | None:
 
 
 def subscription_list(*, customer) -> QuerySet[Subscription]:
-    return Subscription.objects.filter(customer=customer).select_related("offer").order_by("created_at", "id")
+    return (
+        Subscription.objects.filter(customer=customer)
+        .select_related("offer", "order")
+        .order_by("created_at", "id")
+    )
 
 
 def subscription_get(*, user, customer, subscription_id=None, api_id=None) -> Subscription:
     """One subscription of a customer already scoped to the user's partner, by id or API id; else 404."""
     try:
         lookup = {"pk": int(subscription_id)} if api_id is None else {"api_id": uuid.UUID(str(api_id))}
-        return Subscription.objects.select_related("offer", "customer").get(
+        return Subscription.objects.select_related("offer", "customer", "order").get(
             **lookup, customer=customer, customer__partner_id=user.partner_id
         )
     except (ValueError, TypeError, Subscription.DoesNotExist):

@@ -145,7 +145,7 @@ def order_new(request, tenant_id):
                 raise Http404 from None
             else:
                 request.session.pop(draft_key, None)
-                messages.success(request, _("Order %(id)s was placed.") % {"id": order.pk})
+                messages.success(request, _("Order %(id)s was placed.") % {"id": order.api_id})
                 return redirect("orders:list", tenant_id=customer.tenant_id)
     elif draft:
         # Back from the confirmation prompt: the same choices, shown as typed, with a fresh key (R15).

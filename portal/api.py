@@ -392,6 +392,13 @@ TENANT_ID_PARAMETER = OpenApiParameter(
     location=OpenApiParameter.PATH,
     description="The customer's tenant id (Partner Center's customer-tenant-id).",
 )
+ORDER_ID_PARAMETER = OpenApiParameter(
+    name="order_id",
+    type=OpenApiTypes.STR,
+    location=OpenApiParameter.PATH,
+    description="The order's id (a GUID).",
+)
+
 SUBSCRIPTION_ID_PARAMETER = OpenApiParameter(
     name="subscription_id",
     type=OpenApiTypes.STR,

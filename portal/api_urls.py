@@ -47,6 +47,11 @@ urlpatterns = [
         name="api-customer-orders",
     ),
     path(
+        "v1/customers/<str:tenant_id>/orders/<str:order_id>",
+        orders_api.CustomerOrderView.as_view(),
+        name="api-customer-order",
+    ),
+    path(
         "v1/customers/<str:tenant_id>/subscriptions",
         orders_api.CustomerSubscriptionsView.as_view(),
         name="api-customer-subscriptions",

@@ -2,6 +2,7 @@
 
 import copy
 import importlib
+import uuid
 
 import pytest
 from django.apps import apps as django_apps
@@ -227,7 +228,7 @@ def test_r8_order_for_a_confirmed_customer_is_201(api, sales_agent, partner):
     assert response.status_code == 201, response.content
     order = Order.objects.get()
     data = response.json()
-    assert data["id"] == str(order.pk)
+    assert data["id"] == str(order.api_id)
     assert data["referenceCustomerId"] == str(customer.tenant_id)
     assert data["creationDate"]
     assert [(i["lineItemNumber"], i["offerId"], i["quantity"]) for i in data["lineItems"]] == [
@@ -238,7 +239,7 @@ def test_r8_order_for_a_confirmed_customer_is_201(api, sales_agent, partner):
     assert data["lineItems"][0]["subscriptionId"] == str(subscriptions["LIC:1"].api_id)
     assert order.channel == Channel.API and order.client_ip == "198.51.100.3"
     listed = api(sales_agent).get(f"/v1/customers/{customer.tenant_id}/orders").json()
-    assert [o["id"] for o in listed["items"]] == [str(order.pk)]
+    assert [o["id"] for o in listed["items"]] == [str(order.api_id)]
 
 
 def test_api_6_subscription_id_is_the_subscription_its_line_created_not_the_one_in_its_position(
@@ -395,3 +396,60 @@ def test_r13_order_records_the_client_address_behind_proxy_count_proxies(
 
     assert response.status_code == 201, response.content
     assert Order.objects.get().client_ip == recorded
+
+
+def test_api_6_get_order_answers_the_order_as_placing_it_did(api, sales_agent, partner):
+    customer = confirmed_customer(partner=partner)
+    OfferFactory(id="LIC:1")
+    client = api(sales_agent)
+    placed = client.post(
+        f"/v1/customers/{customer.tenant_id}/orders",
+        {"lineItems": [{"lineItemNumber": 0, "offerId": "LIC:1", "quantity": 3}]},
+    ).json()
+
+    response = client.get(f"/v1/customers/{customer.tenant_id}/orders/{placed['id']}")
+
+    assert response.status_code == 200, response.content
+    assert response.json() == placed
+    # Any case, as a GUID may be written.
+    upper = client.get(f"/v1/customers/{customer.tenant_id}/orders/{placed['id'].upper()}")
+    assert upper.json() == placed
+
+
+def test_r12_another_partners_order_is_404_like_a_missing_one(api, sales_agent, partner, other_partner):
+    customer = confirmed_customer(partner=partner)
+    own = OrderFactory(customer=customer)
+    theirs = OrderFactory(customer=confirmed_customer(partner=other_partner))
+    other_customer_of_ours = OrderFactory(customer=confirmed_customer(partner=partner))
+    client = api(sales_agent)
+    base = f"/v1/customers/{customer.tenant_id}/orders"
+
+    assert client.get(f"{base}/{own.api_id}").status_code == 200
+    # Another partner's order, an order of another of our customers, no such order, no GUID at all.
+    for order_id in (theirs.api_id, other_customer_of_ours.api_id, uuid.uuid4(), own.pk, "not-an-id"):
+        assert_error(client.get(f"{base}/{order_id}"), 404, 1004, "NotFound")
+    assert_error(
+        client.get(f"/v1/customers/{theirs.customer.tenant_id}/orders/{theirs.api_id}"), 404, 1004, "NotFound"
+    )
+
+
+def test_r12_order_ids_do_not_tell_how_many_orders_other_partners_placed(api, sales_agent, partner):
+    # A number counted across every partner told each partner the others' order volume.
+    customer = confirmed_customer(partner=partner)
+    offer = OfferFactory(id="LIC:1")
+    client = api(sales_agent)
+    ids = [
+        client.post(
+            f"/v1/customers/{customer.tenant_id}/orders",
+            {"lineItems": [{"lineItemNumber": 0, "offerId": offer.id, "quantity": 1}]},
+        ).json()["id"]
+        for _ in range(2)
+    ]
+
+    orders = Order.objects.order_by("pk")
+    assert ids == [str(order.api_id) for order in orders]
+    assert all(uuid.UUID(order_id).version == 4 for order_id in ids)
+    assert not {str(order.pk) for order in orders} & set(ids)
+    # A subscription names its order by the same id.
+    subscriptions = client.get(f"/v1/customers/{customer.tenant_id}/subscriptions").json()["items"]
+    assert sorted(s["orderId"] for s in subscriptions) == sorted(ids)

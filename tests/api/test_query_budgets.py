@@ -73,6 +73,26 @@ def _add_templates(customer, count):
         AgreementTemplateFactory(version_rank=rank + offset, published_on=datetime.date(2024, 1, 1))
 
 
+def test_api_6_an_order_takes_as_many_queries_with_ten_lines_as_with_one(api, admin_agent):
+    customer = CustomerFactory(partner=admin_agent.partner)
+    order = OrderFactory(customer=customer)
+    url = f"/v1/customers/{customer.tenant_id}/orders/{order.api_id}"
+    client = api(admin_agent)
+
+    def add_lines(start, count):
+        for number in range(start, start + count):
+            offer = OfferFactory()
+            line = OrderLineFactory(order=order, offer=offer, line_item_number=number)
+            SubscriptionFactory(order=order, customer=customer, offer=offer, order_line=line)
+
+    add_lines(0, 1)
+    one = _queries(client, url)
+    add_lines(1, 9)
+    ten = _queries(client, url)
+
+    assert ten == one, f"{url}: {one} queries for one line, {ten} for ten"
+
+
 @pytest.mark.parametrize(
     "path, add",
     [

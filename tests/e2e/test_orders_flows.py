@@ -44,7 +44,7 @@ def test_f3_confirm_inside_the_order_and_place_the_same_order(page, live_server,
 
     expect(page).to_have_url(re.compile(r"/orders/$"))
     order = Order.objects.get(customer=customer)
-    expect(page.get_by_text(f"Order {order.pk} was placed.")).to_be_visible()
+    expect(page.get_by_text(f"Order {order.api_id} was placed.")).to_be_visible()
     row = page.get_by_test_id("order-row")
     expect(row).to_contain_text("Microsoft 365 Business Basic × 12")
     expect(row).to_contain_text("Azure plan")

@@ -1,12 +1,12 @@
 """Migrations of orders with a data step.
 
-0005 gives every subscription its own GUID for the API, its history too; 0006 gives usage-based
-offers a quantity of 1.
+0005 gives every subscription its own GUID for the API, its history too, and 0008 every order;
+0006 gives usage-based offers a quantity of 1.
 """
 
 import pytest
 
-from orders.models import Offer, Subscription
+from orders.models import Offer, Order, Subscription
 from tests.factories import OrderFactory, SubscriptionFactory, confirmed_customer
 from tests.migrations import migrate
 
@@ -44,3 +44,21 @@ def test_r9_migration_0006_gives_existing_usage_based_offers_a_quantity_of_1():
         migrate(None)
     bounds = dict(Offer.objects.values_list("id", "max_quantity"))
     assert bounds == {"AZ:0001": 1, "LIC:0001": 300}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_r12_migration_0008_gives_each_existing_order_a_guid_of_its_own(partner):
+    customer = confirmed_customer(partner=partner)
+    orders = OrderFactory.create_batch(3, customer=customer)
+    orders[0].channel = "api"
+    orders[0].save()  # a second history row
+    try:
+        migrate([("orders", "0007_offer_usage_help_text")])  # drops the column
+        migrate(None)
+    finally:
+        migrate(None)
+    ids = dict(Order.objects.values_list("pk", "api_id"))
+    assert len(set(ids.values())) == 3 and None not in ids.values()
+    history = Order.history.model.objects.values_list("id", "api_id")
+    assert len(history) == 4
+    assert all(api_id == ids[pk] for pk, api_id in history)

@@ -142,7 +142,7 @@ def test_f3_confirmed_customer_goes_straight_to_place_order(signed_in, customer,
     )
     assert response.redirect_chain[-1][0] == reverse("orders:list", kwargs={"tenant_id": customer.tenant_id})
     order = Order.objects.get(customer=customer)
-    assert f"Order {order.pk} was placed." in response.content.decode()
+    assert f"Order {order.api_id} was placed." in response.content.decode()
     assert order.channel == Channel.WEB
 
 
@@ -538,9 +538,19 @@ def test_f5_subscription_rows_show_their_api_id_order_and_created_date(signed_in
     assert len(rows) == 3
     for subscription, row in zip(subscriptions, rows, strict=True):
         assert f'data-testid="subscription-id">{subscription.api_id}</small></th>' in row
-        assert f">{order.pk}</td>" in row
+        assert f">{order.api_id}</td>" in row
         assert "2025-03-04" in row
     assert len(set(rows)) == 3
+
+
+def test_f3_order_rows_show_the_id_the_api_answers_with(signed_in, customer):
+    # A script's log and this page agree, and neither counts other partners' orders (R12).
+    orders = [OrderFactory(customer=customer) for _ in range(2)]
+    page = signed_in.get(reverse("orders:list", kwargs={"tenant_id": customer.tenant_id})).content.decode()
+    for order in orders:
+        assert f'id="order-{order.api_id}"' in page
+        assert f'data-testid="order-id">{order.api_id}</th>' in page
+        assert f'id="order-{order.pk}"' not in page
 
 
 def test_f3_orders_list_out_of_range_page_shows_the_last_page(signed_in, customer, admin_agent):

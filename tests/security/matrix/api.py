@@ -105,6 +105,13 @@ ROWS = [
         api=True,
         id="api-customer-orders-not-confirmed",
     ),
+    Row(
+        "api-customer-order",
+        "GET",
+        partner_read(),
+        kwargs=lambda w: {"tenant_id": w.confirmed.tenant_id, "order_id": w.order.api_id},
+        api=True,
+    ),
     Row("api-customer-subscriptions", "GET", partner_read(), kwargs=_confirmed, api=True),
     Row(
         "api-customer-subscription",
