@@ -69,6 +69,22 @@ class Offer(models.Model):
                     )
                 }
             )
+        # R9: a license count stays within its offer's bounds; above the maximum, F5 and the API
+        # would refuse even the count the subscription has.
+        highest = self.highest_quantity_in_use if stored is not None else None
+        if highest is not None and self.max_quantity is not None and self.max_quantity < highest:
+            raise ValidationError(
+                {
+                    "max_quantity": ValidationError(
+                        _(
+                            "A subscription of this offer has %(quantity)d licenses: the maximum "
+                            "quantity cannot be lower."
+                        ),
+                        code="max_below_subscriptions",
+                        params={"quantity": highest},
+                    )
+                }
+            )
 
     @property
     def was_ordered(self) -> bool:
@@ -78,6 +94,12 @@ class Offer(models.Model):
     @property
     def is_license_based(self) -> bool:
         return self.billing_type == self.BillingType.LICENSE
+
+    @property
+    def highest_quantity_in_use(self) -> int | None:
+        """The largest license count of this offer's subscriptions, None when none has one."""
+        in_use = Subscription.objects.filter(offer_id=self.pk)
+        return in_use.aggregate(highest=models.Max("quantity"))["highest"]
 
 
 class Order(models.Model):

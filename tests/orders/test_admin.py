@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from customers.models import Channel
 from orders.models import Offer, Order, Subscription
-from orders.services import LineItem, order_place
+from orders.services import LineItem, order_place, subscription_set_quantity
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +99,40 @@ def test_r9_an_ordered_offer_keeps_its_billing_type_whoever_changes_it(order, li
     unsold = Offer.objects.create(id="NEW:0003", name="Azure plan", billing_type="license")
     unsold.billing_type = Offer.BillingType.USAGE
     unsold.full_clean()  # nobody ordered it: corrected freely
+
+
+def test_r9_an_offers_maximum_cannot_go_below_a_license_count_in_use(
+    actor, admin_agent, order, license_offer
+):
+    # Above its offer's maximum, F5 and the API would refuse even the count a subscription has.
+    subscription = order.subscriptions.get()
+    subscription_set_quantity(actor=actor(admin_agent), subscription=subscription, quantity=12)
+    license_offer.max_quantity = 11
+    with pytest.raises(ValidationError) as refused:
+        license_offer.full_clean()
+    (error,) = refused.value.error_dict["max_quantity"]
+    assert error.code == "max_below_subscriptions"
+    assert "A subscription of this offer has 12 licenses" in error.messages[0]
+    license_offer.max_quantity = 12
+    license_offer.full_clean()  # the highest count in use is still allowed
+
+
+def test_r9_the_admin_shows_next_to_the_maximum_that_it_is_below_a_license_count_in_use(
+    staff_client, order, license_offer
+):
+    url = reverse("admin:orders_offer_change", args=[license_offer.pk])
+    data = {"name": license_offer.name, "min_quantity": "1", "max_quantity": "4", "is_active": "on"}
+
+    response = staff_client.post(url, data)
+
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors
+    assert errors["max_quantity"] == [
+        "A subscription of this offer has 5 licenses: the maximum quantity cannot be lower."
+    ]
+    assert Offer.objects.get(pk=license_offer.pk).max_quantity == 300
+    assert staff_client.post(url, {**data, "max_quantity": "5"}).status_code == 302
+    assert Offer.objects.get(pk=license_offer.pk).max_quantity == 5
 
 
 def test_r9_the_database_holds_a_usage_based_offers_quantity_at_1():
