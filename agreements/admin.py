@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import AgreementTemplate, Confirmation
+from agreements.models import AgreementTemplate, AgreementType, Confirmation
 from portal.admin import DateDrillDownListFilter, ViewOnlyMixin
 
 
@@ -17,6 +17,17 @@ class AgreementTemplateForm(forms.ModelForm):
         model = AgreementTemplate
         fields = ("template_id", "agreement_type", "agreement_link", "version_rank", "published_on")
         field_classes = {"agreement_link": functools.partial(forms.URLField, assume_scheme="https")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance._state.adding:
+            # R7: not offered, as AgreementTemplate.clean refuses it.
+            field = self.fields["agreement_type"]
+            field.choices = [
+                (value, label)
+                for value, label in field.choices
+                if value != AgreementType.MICROSOFT_CLOUD_AGREEMENT
+            ]
 
     def clean_published_on(self):
         published_on = self.cleaned_data["published_on"]

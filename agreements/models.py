@@ -1,6 +1,7 @@
 """Agreement templates and the append-only confirmations of customer acceptance."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,22 @@ class AgreementTemplate(models.Model):
 
     def __str__(self):
         return f"{self.get_agreement_type_display()} v{self.version_rank} ({self.template_id})"
+
+    def clean(self):
+        # R7: a new template of the retired type could never be confirmed; it would only join
+        # /v1/agreements' list. The seeded one stays, as do the confirmations that refer to it.
+        if self._state.adding and self.agreement_type and not self.is_supported:
+            raise ValidationError(
+                {
+                    "agreement_type": ValidationError(
+                        _(
+                            "The Microsoft Cloud Agreement is retired: a new template must be of "
+                            "the Microsoft Customer Agreement."
+                        ),
+                        code="retired_type",
+                    )
+                }
+            )
 
     @property
     def is_supported(self) -> bool:

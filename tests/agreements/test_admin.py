@@ -5,12 +5,13 @@ import uuid
 
 import pytest
 from django.contrib.admin.sites import site
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements.models import AgreementTemplate, AgreementType, Confirmation
+from agreements.models import CLOUD_AGREEMENT_TEMPLATE_ID, AgreementTemplate, AgreementType, Confirmation
 from agreements.selectors import template_latest_mca
 from customers.models import Customer
 from portal.pagination import PER_PAGE
@@ -68,6 +69,62 @@ def test_r7_staff_add_a_new_mca_version_which_the_ui_then_confirms(client, staff
     template = AgreementTemplate.objects.get(template_id=new_id)
     change = reverse("admin:agreements_agreementtemplate_change", args=[template.pk])
     assert client.post(change, {"version_rank": "9"}).status_code == 403
+
+
+def _template_post(**changes):
+    return {
+        "template_id": str(uuid.uuid4()),
+        "agreement_type": AgreementType.MICROSOFT_CUSTOMER_AGREEMENT,
+        "agreement_link": "https://aka.ms/customeragreement",
+        "version_rank": "1",
+        "published_on": "2025-01-01",
+        **changes,
+    }
+
+
+def test_r7_admin_neither_offers_nor_adds_a_template_of_the_retired_cloud_agreement(client, staff_user):
+    client.force_login(staff_user)
+    url = reverse("admin:agreements_agreementtemplate_add")
+    offered = client.get(url).context["adminform"].form.fields["agreement_type"].choices
+    assert [value for value, _label in offered if value] == [AgreementType.MICROSOFT_CUSTOMER_AGREEMENT]
+
+    response = client.post(url, _template_post(agreement_type=AgreementType.MICROSOFT_CLOUD_AGREEMENT))
+
+    assert response.status_code == 200
+    assert "agreement_type" in response.context["adminform"].form.errors
+    assert (
+        AgreementTemplate.objects.filter(agreement_type=AgreementType.MICROSOFT_CLOUD_AGREEMENT).count() == 1
+    )
+
+
+def test_r7_a_new_template_of_the_retired_cloud_agreement_is_refused_whoever_adds_it():
+    # The rule is the template's (AgreementTemplate.clean), not only the admin form's.
+    retired = AgreementTemplateFactory.build(agreement_type=AgreementType.MICROSOFT_CLOUD_AGREEMENT)
+    with pytest.raises(ValidationError) as refused:
+        retired.full_clean()
+    (error,) = refused.value.error_dict["agreement_type"]
+    assert error.code == "retired_type"
+    assert error.messages == [
+        "The Microsoft Cloud Agreement is retired: "
+        "a new template must be of the Microsoft Customer Agreement."
+    ]
+    # The seeded one stays valid, and so do the confirmations that refer to it (R5).
+    AgreementTemplate.objects.get(template_id=CLOUD_AGREEMENT_TEMPLATE_ID).full_clean()
+
+
+def test_r5_r7_stored_templates_cannot_be_changed_or_deleted_in_the_admin(client, staff_user, partner):
+    confirmation = confirmed_customer(partner=partner).current_confirmation
+    template = confirmation.template
+    client.force_login(staff_user)
+    change = reverse("admin:agreements_agreementtemplate_change", args=[template.pk])
+    assert client.get(change).status_code == 200  # shown
+    assert client.post(change, _template_post(version_rank="7")).status_code == 403
+    delete = reverse("admin:agreements_agreementtemplate_delete", args=[template.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    changelist = client.get(reverse("admin:agreements_agreementtemplate_changelist"))
+    assert "delete_selected" not in changelist.text
+    stored = AgreementTemplate.objects.get(pk=template.pk)
+    assert (stored.template_id, stored.version_rank) == (template.template_id, template.version_rank)
 
 
 def test_f4_customer_admin_changelist_query_budget_is_the_same_for_1_and_30_customers(
