@@ -6,6 +6,7 @@ import zoneinfo
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models, transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 from knox.models import AuthToken
 
@@ -26,7 +27,7 @@ class Partner(models.Model):
         INDIRECT_PROVIDER = "indirect_provider", _("Indirect provider")
         INDIRECT_RESELLER = "indirect_reseller", _("Indirect reseller")
 
-    name = models.CharField(_("name"), max_length=200, unique=True)
+    name = models.CharField(_("name"), max_length=200)
     type = models.CharField(_("type"), max_length=32, choices=Type.choices)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
@@ -38,7 +39,15 @@ class Partner(models.Model):
             models.CheckConstraint(
                 condition=models.Q(type__in=["direct_bill", "indirect_provider", "indirect_reseller"]),
                 name="partner_type_valid",
-            )
+            ),
+            # "Contoso Partner" and "contoso partner" are one organisation to the people choosing
+            # from a list of partners.
+            models.UniqueConstraint(
+                Lower("name"),
+                name="partner_name_unique_ignoring_case",
+                violation_error_code="partner_name_taken",
+                violation_error_message=_("A partner with this name already exists (ignoring case)."),
+            ),
         ]
 
     def __str__(self):
