@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from knox.models import AuthToken
 
 from accounts.forms import ApiTokenRevokeForm, SignInForm
+from portal.middleware import clear_browser_cache
 
 
 class SignInView(auth_views.LoginView):
@@ -38,7 +39,7 @@ class SignOutView(auth_views.LogoutView):
 
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
-        response["Clear-Site-Data"] = '"cache"'
+        clear_browser_cache(response)
         return response
 
 

@@ -12,6 +12,20 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 
+from portal.middleware import clear_browser_cache
+
+
+class AccordAdminSite(admin.AdminSite):
+    """Django's admin, signing out as the portal does (accounts.views.SignOutView)."""
+
+    def logout(self, request, extra_context=None):
+        response = super().logout(request, extra_context)
+        # Answers to a POST (a change form shown again with its errors) stay in the browser's
+        # cache; after signing out on a shared computer, Back must not show them.
+        if request.method == "POST":
+            clear_browser_cache(response)
+        return response
+
 
 class ViewOnlyMixin:
     """Staff look, never add, change or delete (R5, R8, R9)."""

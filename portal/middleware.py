@@ -177,6 +177,11 @@ def _compiles(pattern: str) -> bool:
     return True
 
 
+def clear_browser_cache(response) -> None:
+    """Have the browser drop the pages of Accord it kept: on signing out, in the portal or the admin."""
+    response["Clear-Site-Data"] = '"cache"'
+
+
 class NoStoreMiddleware:
     """Keep no copy of a page or an API answer read with GET in a browser or a proxy, unless
     its view chose a policy.
@@ -188,7 +193,7 @@ class NoStoreMiddleware:
     A page answering a POST (F1's review step, a form shown again with its errors) stays
     in the browser's history as it was: without a stored copy, Back to it is Chrome's
     "Confirm Form Resubmission" (ERR_CACHE_MISS). Signing out empties the browser's cache
-    of them (accounts.views.SignOutView).
+    of them (clear_browser_cache).
     """
 
     def __init__(self, get_response):

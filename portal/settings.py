@@ -38,7 +38,7 @@ if PORTAL_ENVIRONMENT not in PORTAL_ENVIRONMENTS:
     raise environ.ImproperlyConfigured(f"PORTAL_ENVIRONMENT must be one of {', '.join(PORTAL_ENVIRONMENTS)}")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "portal.third_party_apps.AdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -1,12 +1,14 @@
-"""Two third-party apps under names staff can read, in their language (R16).
+"""Other projects' apps as Accord configures them.
 
-The admin heads their models with the app's verbose name, which would be "Axes" and
-"Knox", untranslated. Here, not in an app's apps.py: a second AppConfig there would stop
-Django from choosing that app's own config automatically.
+Two under names staff can read, in their language (R16): the admin heads their models with
+the app's verbose name, which would be "Axes" and "Knox", untranslated. The admin itself on
+Accord's site. Here, not in an app's apps.py: a second AppConfig there would stop Django from
+choosing that app's own config automatically.
 """
 
 from axes.apps import AppConfig as AxesAppConfig
 from django.apps import AppConfig
+from django.contrib.admin.apps import AdminConfig as DjangoAdminConfig
 from django.utils.translation import gettext_lazy as _
 
 
@@ -17,3 +19,7 @@ class AxesConfig(AxesAppConfig):
 class KnoxConfig(AppConfig):
     name = "knox"
     verbose_name = _("API tokens")
+
+
+class AdminConfig(DjangoAdminConfig):
+    default_site = "portal.admin.AccordAdminSite"

@@ -125,6 +125,17 @@ def test_signing_out_empties_the_browsers_cache_of_accords_pages(client, admin_a
     assert response["Clear-Site-Data"] == '"cache"'
 
 
+def test_signing_out_of_the_admin_empties_the_browsers_cache_as_the_portals_sign_out_does(client, staff_user):
+    # The admin's answers to a POST (a customer's change form shown again with its errors) are kept too.
+    client.force_login(staff_user)
+
+    response = client.post(reverse("admin:logout"))
+
+    assert response.status_code == 302  # to the sign-in page (LOGOUT_REDIRECT_URL)
+    assert response["Clear-Site-Data"] == '"cache"'
+    assert "_auth_user_id" not in client.session
+
+
 def test_a_page_answering_a_post_is_kept_for_the_browsers_back_button(client, admin_agent, partner):
     customer = CustomerFactory(partner=partner)
     client.force_login(admin_agent)
