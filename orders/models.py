@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -47,6 +48,14 @@ class Offer(models.Model):
                 violation_error_message=_(
                     "A usage-based offer has no license count: its minimum and maximum quantity are 1."
                 ),
+            ),
+            # Partner Center's offer ids (a GUID, or product:SKU such as CFQ7TTC0LH18:0001) name the
+            # same offer in any case; two that differ only in case would be one product listed twice.
+            models.UniqueConstraint(
+                Lower("id"),
+                name="offer_id_unique_ignoring_case",
+                violation_error_code="offer_id_taken",
+                violation_error_message=_("An offer with this ID already exists (ignoring case)."),
             ),
         ]
 

@@ -144,6 +144,29 @@ def test_r9_the_database_holds_a_usage_based_offers_quantity_at_1():
             Offer.objects.create(id="AZ:0003", name="Azure plan", billing_type="usage", min_quantity=2)
 
 
+def test_f3_an_offer_id_differing_from_anothers_only_in_case_is_refused(staff_client, license_offer):
+    # Partner Center's ids name the same offer in any case: this would be one product listed twice.
+    data = {
+        "id": license_offer.pk.lower(),
+        "name": "Microsoft 365 Business Basic",
+        "billing_type": "license",
+        "min_quantity": "1",
+        "max_quantity": "300",
+        "is_active": "on",
+    }
+
+    response = staff_client.post(reverse("admin:orders_offer_add"), data)
+
+    assert response.status_code == 200
+    taken = "An offer with this ID already exists (ignoring case)."
+    assert response.context["adminform"].form.non_field_errors() == [taken]
+    assert list(Offer.objects.filter(pk__iexact=license_offer.pk).values_list("pk", flat=True)) == [
+        license_offer.pk
+    ]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Offer.objects.create(id=license_offer.pk.lower(), name="Copy", billing_type="license")
+
+
 def test_r8_staff_cannot_add_or_change_orders_in_the_admin(staff_client, order):
     assert staff_client.get(reverse("admin:orders_order_changelist")).status_code == 200
     assert staff_client.get(reverse("admin:orders_order_change", args=[order.pk])).status_code == 200

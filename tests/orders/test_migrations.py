@@ -1,10 +1,11 @@
 """Migrations of orders with a data step.
 
 0005 gives every subscription its own GUID for the API, its history too, and 0008 every order;
-0006 gives usage-based offers a quantity of 1.
+0006 gives usage-based offers a quantity of 1; 0009 makes offer ids unique ignoring case.
 """
 
 import pytest
+from django.db import IntegrityError, transaction
 
 from orders.models import Offer, Order, Subscription
 from tests.factories import OrderFactory, SubscriptionFactory, confirmed_customer
@@ -62,3 +63,25 @@ def test_r12_migration_0008_gives_each_existing_order_a_guid_of_its_own(partner)
     history = Order.history.model.objects.values_list("id", "api_id")
     assert len(history) == 4
     assert all(api_id == ids[pk] for pk, api_id in history)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_f3_migration_0009_stops_at_offer_ids_differing_only_in_case_and_names_them():
+    try:
+        migrate([("orders", "0008_order_api_id")])  # no constraint yet
+        Offer.objects.create(
+            id="CFQ7TTC0LH18:0001", name="Microsoft 365 Business Basic", billing_type="license"
+        )
+        Offer.objects.create(
+            id="cfq7ttc0lh18:0001", name="Microsoft 365 Business Basic", billing_type="license"
+        )
+        Offer.objects.create(id="CFQ7TTC0LFLZ:0001", name="Microsoft 365 E3", billing_type="license")
+        with pytest.raises(RuntimeError, match="'CFQ7TTC0LH18:0001', 'cfq7ttc0lh18:0001'$"):
+            migrate(None)
+        Offer.objects.filter(id="cfq7ttc0lh18:0001").delete()
+        migrate(None)
+    finally:
+        Offer.objects.filter(id="cfq7ttc0lh18:0001").delete()
+        migrate(None)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Offer.objects.create(id="cfq7ttc0lflz:0001", name="Microsoft 365 E3", billing_type="license")
