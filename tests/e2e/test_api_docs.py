@@ -15,6 +15,7 @@ ENDPOINTS = [
     ("GET", "/v1/offers"),
     ("GET", "/v1/customers/{tenant_id}/orders"),
     ("POST", "/v1/customers/{tenant_id}/orders"),
+    ("GET", "/v1/customers/{tenant_id}/orders/{order_id}"),
     ("GET", "/v1/customers/{tenant_id}/subscriptions"),
     ("GET", "/v1/customers/{tenant_id}/subscriptions/{subscription_id}"),
     ("PATCH", "/v1/customers/{tenant_id}/subscriptions/{subscription_id}"),
