@@ -41,6 +41,9 @@ from portal.once import CHANGED_MEANWHILE
 from portal.pagination import PER_PAGE, page_of, requested_page
 
 URL_PLACEHOLDER = uuid.UUID(int=0)
+# F1's review shows a value other than the one typed under the field's label: step 1 asks for the
+# domain prefix, the review shows the whole domain.
+REVIEW_LABELS = {"domain": _("Domain")}
 
 
 class CustomerListView(PermissionRequiredMixin, ListView):
@@ -239,7 +242,8 @@ class CustomerCreateView(PermissionRequiredMixin, View):
         data = form.cleaned_data
 
         def rows(names):
-            return [(form.fields[n].label, _display(form, n)) for n in names if n in form.fields]
+            shown = [n for n in names if n in form.fields]
+            return [(REVIEW_LABELS.get(n, form.fields[n].label), _display(form, n)) for n in shown]
 
         context = {
             "form": form,

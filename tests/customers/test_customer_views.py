@@ -277,6 +277,17 @@ def test_f1_next_shows_the_review_and_back_keeps_every_value(client, sales_agent
     assert 'value="2024-11-20"' in back.content.decode()
 
 
+def test_f1_review_labels_the_whole_domain_domain_not_domain_prefix(client, sales_agent):
+    """Step 1 asks for the prefix; the review shows prefix.onmicrosoft.com, so it is the Domain."""
+    signed_in(client, sales_agent)
+    review = post_new(client, STEP1).content.decode()
+    company = review.split('id="review-company"')[1].split("</section>")[0]
+    assert "<dt>Domain</dt><dd>wingtiptoys.onmicrosoft.com</dd>" in company
+    assert "Domain prefix" not in company
+    step1 = post_new(client, STEP1, action="edit").content.decode()
+    assert "Domain prefix" in step1
+
+
 def test_f1_review_shows_phone_numbers_as_they_will_be_stored_and_shown(client, sales_agent):
     """What the agent checks is what Account info will show (F4), not the digits as typed."""
     data = {**STEP1, **SOMEONE_ELSE, "acceptor_phone": "425.555.0199"}
