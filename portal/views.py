@@ -1,8 +1,10 @@
 """Home page, health check and error pages."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from agreements.selectors import confirmation_recent
@@ -32,6 +34,14 @@ def home(request):
 def healthz(request):
     """For load balancers: 200 `ok` without signing in; HEAD too, as many probes send it."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_safe
+@cache_control(max_age=24 * 60 * 60)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever a page links to (the admin's pages, a PDF): the icon."""
+    return HttpResponsePermanentRedirect(static("img/favicon.svg"))
 
 
 def permission_denied(request, exception=None):

@@ -92,3 +92,16 @@ def test_r16_the_500_page_is_marked_in_the_users_language(rf):
         page = server_error(rf.get("/")).content.decode()
     assert '<html lang="zh-hans">' in page
     assert "Something went wrong" not in page
+
+
+def test_favicon_ico_sends_browsers_to_the_icon_without_signing_in(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.parametrize("url", ["/accounts/login/", "/admin/login/"])
+def test_the_portal_and_the_admin_link_their_icon(client, url):
+    icon = '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">'
+    assert icon in client.get(url).content.decode()

@@ -7,6 +7,9 @@ ROWS = [
     Row("healthz", "GET", everyone(200)),
     Row("healthz", "HEAD", everyone(200)),
     Row("healthz", "POST", everyone(405)),
+    # Browsers ask for /favicon.ico before anyone signs in: a permanent redirect to the icon.
+    Row("favicon", "GET", everyone(301)),
+    Row("favicon", "POST", everyone(405)),
     # Signed-in users are sent on from the sign-in page.
     Row("login", "GET", everyone(302, anonymous=200)),
     Row("logout", "POST", everyone(302)),
