@@ -181,6 +181,24 @@ def test_r14_f2_error_summary_says_error_before_a_form_wide_message(client, sale
     assert summary.clean_text == f"Error: {EXPIRED_FORM_MESSAGE}"
 
 
+def test_r14_password_change_error_summary_links_each_error_to_its_field(client, sales_agent):
+    """WCAG 3.3.1: the password change summarises its errors above the form, as every portal form does."""
+    client.force_login(sales_agent)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "not the password", "new_password1": "a", "new_password2": "b"},
+    )
+    page = Page(response.content.decode())
+
+    summary = page.by_id("error-summary")
+    assert summary.attrs["role"] == "alert"
+    assert "data-error-summary" in summary.attrs
+    links = [a.attrs["href"] for a in page.find_all("a") if summary in a.ancestors]
+    assert links[0] == "#id_old_password" and "#id_new_password2" in links
+    for href in links:
+        assert page.by_id(href.removeprefix("#")).tag == "input", href
+
+
 @pytest.mark.parametrize(
     "level, role",
     [
