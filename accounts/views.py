@@ -13,10 +13,19 @@ from knox.models import AuthToken
 from accounts.forms import ApiTokenRevokeForm, SignInForm
 from portal.middleware import clear_browser_cache
 
+# Django's form views take PUT as POST, which answers PUT with the page: a page is read with GET
+# (HEAD) and sent with POST; any other method is a 405 (R14).
+PAGE_METHODS = ["get", "head", "post", "options"]
+
 
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     redirect_authenticated_user = True
+    http_method_names = PAGE_METHODS
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    http_method_names = PAGE_METHODS
 
 
 @method_decorator(login_not_required, name="dispatch")

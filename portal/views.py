@@ -13,6 +13,7 @@ from customers.models import AgreementStatus
 from customers.selectors import customer_get, customer_recent, customer_status_counts
 
 
+@require_safe
 def home(request):
     """Counts by agreement status and the partner's recent activity."""
     user = request.user

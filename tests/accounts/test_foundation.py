@@ -3,6 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from tests.factories import SubscriptionFactory, confirmed_customer
+
 pytestmark = pytest.mark.django_db
 
 
@@ -105,3 +107,44 @@ def test_favicon_ico_sends_browsers_to_the_icon_without_signing_in(client):
 def test_the_portal_and_the_admin_link_their_icon(client, url):
     icon = '<link rel="icon" href="/static/img/favicon.svg" type="image/svg+xml">'
     assert icon in client.get(url).content.decode()
+
+
+PAGES = [
+    ("home", False),
+    ("customers:list", False),
+    ("customers:new", False),
+    ("customers:detail", True),
+    ("customers:edit", True),
+    ("agreements:confirm", True),
+    ("orders:list", True),
+    ("orders:new", True),
+    ("orders:subscriptions", True),
+    ("orders:subscription_quantity", True),
+    ("password_change", False),
+    ("password_change_done", False),
+    ("api_tokens", False),
+]
+
+
+@pytest.mark.parametrize("name, of_customer", PAGES)
+def test_r14_a_page_answers_a_method_it_does_not_serve_with_405_not_the_page(
+    client, admin_agent, name, of_customer
+):
+    """TRACE (or PUT, DELETE) is no way to read a page: 405, never the page; OPTIONS says Allow, no body."""
+    subscription = SubscriptionFactory(order__customer=confirmed_customer(partner=admin_agent.partner))
+    kwargs = {"tenant_id": subscription.customer.tenant_id} if of_customer else {}
+    if name == "orders:subscription_quantity":
+        kwargs["subscription_id"] = subscription.pk
+    url = reverse(name, kwargs=kwargs)
+    client.force_login(admin_agent)
+    for method in ("TRACE", "PUT", "DELETE", "PATCH"):
+        assert client.generic(method, url).status_code == 405, method
+    options = client.options(url)
+    assert options.status_code == 405 or (options.status_code == 200 and options.content == b"")
+    if options.status_code == 200:
+        assert "GET" in options["Allow"] and "TRACE" not in options["Allow"]
+
+
+def test_r14_the_sign_in_page_answers_a_method_it_does_not_serve_with_405(client):
+    for method in ("TRACE", "PUT", "DELETE", "PATCH"):
+        assert client.generic(method, reverse("login")).status_code == 405, method

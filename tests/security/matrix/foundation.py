@@ -4,6 +4,8 @@ from tests.security.matrix import Row, everyone, signed_in
 
 ROWS = [
     Row("home", "GET", signed_in(200)),
+    # A page is read with GET (or HEAD) only: TRACE is no way to read it (R14).
+    Row("home", "TRACE", signed_in(405)),
     Row("healthz", "GET", everyone(200)),
     Row("healthz", "HEAD", everyone(200)),
     Row("healthz", "POST", everyone(405)),
