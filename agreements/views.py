@@ -24,7 +24,7 @@ from agreements.services import (
 from customers.models import Customer
 from customers.selectors import customer_get
 from portal.audit import actor_from_request
-from portal.forms import add_service_errors, renew_submission_key
+from portal.forms import add_service_errors, is_revalidation, renew_submission_key
 
 
 def confirmation_record_from_form(
@@ -50,6 +50,12 @@ def confirmation_record_from_form(
     except Customer.DoesNotExist:
         raise Http404 from None
     return None
+
+
+def confirmation_form_judge(request, *, customer, form: ConfirmationForm) -> None:
+    """Put on the bound form what the form and the rules refuse, recording nothing (R14, R16)."""
+    form.is_valid()
+    _report_rule_errors(request, customer=customer, form=form)
 
 
 def _report_rule_errors(request, *, customer, form: ConfirmationForm) -> None:
@@ -86,6 +92,9 @@ class ConfirmationCreateView(RedirectURLMixin, PermissionRequiredMixin, View):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
         form = ConfirmationForm(data=request.POST)
         if not agreements_available():
+            return self._render(request, customer, form)
+        if is_revalidation(request):
+            confirmation_form_judge(request, customer=customer, form=form)
             return self._render(request, customer, form)
         confirmation = confirmation_record_from_form(
             request, customer=customer, form=form, channel=ConfirmationChannel.ACCOUNT_INFO

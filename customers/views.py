@@ -36,7 +36,7 @@ from customers.services import (
 )
 from customers.validators import domain_normalize, phone_display
 from portal.audit import actor_from_request
-from portal.forms import add_service_errors, fields_refused_with, renew_submission_key
+from portal.forms import add_service_errors, fields_refused_with, is_revalidation, renew_submission_key
 from portal.once import CHANGED_MEANWHILE
 from portal.pagination import PER_PAGE, page_of, requested_page
 
@@ -127,6 +127,8 @@ class CustomerCreateView(PermissionRequiredMixin, View):
     def post(self, request):
         action = request.POST.get("action", "next")
         form = self._form(request.POST)
+        if is_revalidation(request):
+            return self._step1(request, self._judged(form, actor_from_request(request)))
         if not form.is_valid():
             self._check_cleaned_fields(form, actor_from_request(request))
             return self._step1(request, form)
@@ -179,6 +181,15 @@ class CustomerCreateView(PermissionRequiredMixin, View):
             add_service_errors(form, exc)
             renew_submission_key(form, exc)
             return self._step1(request, form)
+
+    def _judged(self, form, actor):
+        """Step 1 with every error the form and the rules find, nothing created (R14, R16)."""
+        if form.is_valid():
+            for exc, field_map in self._refusals(form, actor):
+                add_service_errors(form, exc, field_map)
+        else:
+            self._check_cleaned_fields(form, actor)
+        return form
 
     def _refusals(self, form, actor) -> list[tuple[ValidationError, dict[str, str] | None]]:
         """The services' rules run now, so that errors show on step 1, not only at the end: each
@@ -327,7 +338,10 @@ class CustomerEditView(PermissionRequiredMixin, View):
     def post(self, request, tenant_id):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
         form = CustomerEditForm(data=request.POST)
-        if form.is_valid():
+        if is_revalidation(request):
+            # Judged as saving would judge it, never saved (R16).
+            _report_update_errors(form, customer, form.changes()[0] if form.is_valid() else None)
+        elif form.is_valid():
             changes, seen = form.changes()
             if seen is not None and not changes:
                 messages.info(request, _("Nothing was changed."))
@@ -354,13 +368,18 @@ class CustomerEditView(PermissionRequiredMixin, View):
                     messages.info(request, _("Nothing was changed."))
                 return redirect(customer)
         else:
-            # R14: the rules' errors on the fields that did clean too (a phone for the country), now.
-            details = form.details()
-            try:
-                customer_update_validate(customer=customer, **details)
-            except ValidationError as exc:
-                add_service_errors(form, exc, only=_cleaned(form, details, phones={"contact_phone"}))
+            _report_update_errors(form, customer)
         return render(request, self.template_name, {"customer": customer, "form": form})
+
+
+def _report_update_errors(form, customer, details: dict | None = None) -> None:
+    """R14: the rules' errors about these details (by default those that cleaned: a phone for the
+    country too, now) on the form."""
+    details = form.details() if details is None else details
+    try:
+        customer_update_validate(customer=customer, **details)
+    except ValidationError as exc:
+        add_service_errors(form, exc, only=_cleaned(form, details, phones={"contact_phone"}))
 
 
 customer_new = CustomerCreateView.as_view()

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from agreements.forms import ConfirmationForm
 from agreements.models import ConfirmationChannel
 from agreements.services import confirm_refusal, confirmation_submitted
-from agreements.views import confirmation_record_from_form
+from agreements.views import confirmation_form_judge, confirmation_record_from_form
 from customers.models import Channel, Customer
 from customers.selectors import customer_get
 from orders import selectors
@@ -27,7 +27,13 @@ from orders.services import (
     subscription_set_quantity,
 )
 from portal.audit import actor_from_request
-from portal.forms import add_service_errors, fields_refused_with, renew_submission_key, replace_posted
+from portal.forms import (
+    add_service_errors,
+    fields_refused_with,
+    is_revalidation,
+    renew_submission_key,
+    replace_posted,
+)
 from portal.once import CHANGED_MEANWHILE, SubmissionReused
 from portal.pagination import page_of
 
@@ -101,7 +107,13 @@ def order_new(request, tenant_id):
     confirmation_form = None
 
     judged = False  # whether order_place has judged the lines
-    if request.method == "POST":
+    if is_revalidation(request):
+        # R16: the order and the prompt judged again in the language just chosen; nothing recorded.
+        order_form = OrderForm(request.POST, offers=offers)
+        if agreement_gate_blocks(customer) and confirm_refusal(request.user) is None:
+            confirmation_form = ConfirmationForm(request.POST, prefix=CONFIRMATION_PREFIX)
+            confirmation_form_judge(request, customer=customer, form=confirmation_form)
+    elif request.method == "POST":
         action = request.POST.get("action", "place")
         if action == "discard":
             request.session.pop(draft_key, None)

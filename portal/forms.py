@@ -43,6 +43,16 @@ def add_service_errors(
             form.add_error(name, new)
 
 
+# R16: a form shown with errors, then the language switched: portal.js posts what was typed again
+# with this name, for the errors in the new language. The view judges and records nothing.
+REVALIDATE = "revalidate"
+
+
+def is_revalidation(request) -> bool:
+    """Whether this POST asks only for its errors again (a language switch), never to record."""
+    return request.method == "POST" and REVALIDATE in request.POST
+
+
 def fields_refused_with(exc: ValidationError, code: str) -> set[str]:
     """The fields a service's ValidationError refuses with this code (NON_FIELD_ERRORS for the form)."""
     if hasattr(exc, "error_dict"):

@@ -35,10 +35,16 @@ document.addEventListener("DOMContentLoaded", () => {
     if (el.tagName === "SELECT") return [...el.selectedOptions].map((option) => option.value);
     return !isChoice(el) || el.checked ? [el.value] : [];
   };
+  // R14, R16: a form shown again with its errors (the server's summary) is posted again after the
+  // switch, marked so that the view only judges it: its errors come back in the new language.
+  // Only forms whose view knows the mark (data-revalidate): any other would record what it holds.
+  const REVALIDATE = "revalidate";
   const keepInput = () => {
     const forms = keptForms();
     const keys = formKeys(forms);
     const kept = {};
+    const refused = document.querySelector("[data-error-summary]") !== null;
+    const revalidate = keys.filter((key, i) => refused && forms[i].hasAttribute("data-revalidate"));
     forms.forEach((form, i) => {
       // A wizard step rendered from a POST (F1's review) carries step 1's values in hidden
       // fields only; keeping those refills step 1, which is what the reload shows.
@@ -49,7 +55,7 @@ document.addEventListener("DOMContentLoaded", () => {
       }
       kept[keys[i]] = values;
     });
-    sessionStorage.setItem(KEPT, JSON.stringify({ path: location.pathname, forms: kept }));
+    sessionStorage.setItem(KEPT, JSON.stringify({ path: location.pathname, forms: kept, revalidate }));
   };
   document.querySelectorAll("form[data-keep-input]").forEach((form) => {
     form.addEventListener("submit", keepInput);
@@ -172,7 +178,8 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   if (kept && kept.forms && kept.path === location.pathname) {
     const forms = keptForms();
-    formKeys(forms).forEach((key, i) => {
+    const keys = formKeys(forms);
+    keys.forEach((key, i) => {
       const values = kept.forms[key];
       if (!values) return;
       const changed = [];
@@ -200,5 +207,18 @@ document.addEventListener("DOMContentLoaded", () => {
         el.dispatchEvent(new Event("change", { bubbles: true }));
       }
     });
+    const i = keys.findIndex(
+      (key, j) => (kept.revalidate || []).includes(key) && forms[j].hasAttribute("data-revalidate"),
+    );
+    if (i >= 0) {
+      const mark = document.createElement("input");
+      mark.type = "hidden";
+      mark.name = REVALIDATE;
+      mark.value = "1";
+      forms[i].append(mark);
+      // The prototype's submit: no submit handlers (nothing is being sent twice), and a field
+      // named "submit" cannot shadow it.
+      HTMLFormElement.prototype.submit.call(forms[i]);
+    }
   }
 });

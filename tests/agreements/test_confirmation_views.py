@@ -272,3 +272,29 @@ def test_r2_the_date_pickers_offer_no_day_after_the_users_today(client, partner,
         assert f'max="{today}"' in picker.split(">")[0], url
         # The picker's form lets a stale page (open past midnight) submit; the service decides.
         assert "novalidate" in before.rsplit("<form", 1)[1].split(">")[0], url
+
+
+# R16: after a language switch, portal.js posts the refused form again marked `revalidate`.
+
+
+@time_machine.travel(datetime.datetime(2024, 11, 25, 10, 0, tzinfo=datetime.UTC), tick=False)
+def test_r16_f2_a_language_switch_shows_the_errors_again_in_the_new_language(client, sales_agent, customer):
+    client.force_login(sales_agent)
+    data = {**FORM, "email": "not-an-email", "date_agreed": "2024-11-26", "revalidate": "1"}
+    response = client.post(confirm_url(customer), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"email", "date_agreed"}
+    content = response.content.decode()
+    assert "协议接受日期不能晚于今天" in content
+    assert 'value="2024-11-26"' in content and 'value="not-an-email"' in content
+    assert not Confirmation.objects.exists()
+
+
+def test_r16_f2_a_language_switch_records_no_confirmation_even_when_the_form_is_valid(
+    client, sales_agent, customer
+):
+    client.force_login(sales_agent)
+    response = client.post(confirm_url(customer), {**FORM, "revalidate": "1"})
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    assert not Confirmation.objects.exists()

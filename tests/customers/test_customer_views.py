@@ -1139,3 +1139,47 @@ def test_f4_history_says_its_order_and_shows_when_each_was_recorded_to_the_secon
     table = content.split('data-testid="confirmation-history"')[1].split("</table>")[0]
     assert "Newest recorded first; the newest is the current confirmation." in table
     assert "17:46:05" in table
+
+
+# R16: after a language switch, portal.js posts the refused form again marked `revalidate`.
+
+
+def test_r16_f1_a_language_switch_shows_step_1_errors_again_in_the_new_language(client, sales_agent):
+    signed_in(client, sales_agent)
+    data = {**STEP1, "company_name": "", "contact_email": "not-an-email", "revalidate": "1"}
+    response = client.post(reverse("customers:new"), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"company_name", "contact_email"}
+    assert '<html lang="zh-hans">' in response.content.decode()
+    assert 'value="not-an-email"' in response.content.decode()
+
+
+@pytest.mark.parametrize("action", ["next", "create"])
+def test_r16_f1_a_language_switch_never_creates_a_customer(client, sales_agent, action):
+    signed_in(client, sales_agent)
+    response = client.post(reverse("customers:new"), {**STEP1, "action": action, "revalidate": "1"})
+    assert response.status_code == 200
+    assert response.templates[0].name == "customers/customer_new.html"
+    assert not response.context["form"].errors
+    assert not Customer.objects.exists()
+
+
+def test_r16_f1_a_language_switch_shows_a_domain_already_in_use(client, sales_agent, partner):
+    CustomerFactory(partner=partner, domain="wingtiptoys.onmicrosoft.com")
+    signed_in(client, sales_agent)
+    response = client.post(reverse("customers:new"), {**STEP1, "revalidate": "1"})
+    assert list(response.context["form"].errors) == ["domain"]
+    assert Customer.objects.count() == 1
+
+
+def test_r16_edit_form_a_language_switch_shows_the_errors_and_saves_nothing(client, sales_agent, customer):
+    signed_in(client, sales_agent)
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+    form = client.get(url).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    refused = client.post(url, {**data, "city": "", "revalidate": "1"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert list(refused.context["form"].errors) == ["city"]
+    valid = client.post(url, {**data, "company_name": "Renamed", "revalidate": "1"})
+    assert valid.status_code == 200 and not valid.context["form"].errors
+    customer.refresh_from_db()
+    assert customer.company_name != "Renamed"

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from agreements.models import Confirmation
 from tests.e2e.test_customers_flows import CHINESE, ENGLISH, fill_account_info
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -164,3 +165,25 @@ def test_r16_what_was_kept_for_a_language_switch_is_restored_once_only(
     expect(page.get_by_role("button", name="保存并继续")).to_be_visible()
     for chinese, value in offered.items():
         expect(page.get_by_label(chinese)).to_have_value(value)
+
+
+def test_r14_r16_switching_language_shows_the_errors_again_in_the_new_language(
+    page, live_server, sign_in, sales_agent, customer
+):
+    """The refused form comes back as typed and with its messages, in Chinese; nothing is recorded."""
+    sign_in(page, sales_agent)
+    fill_confirmation(page, live_server, customer)
+    page.get_by_label("Email address").fill("not-an-email")
+    page.get_by_label("Agreement acceptance date").fill("2099-01-01")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator(".invalid-feedback", has_text="cannot be later than today")).to_be_visible()
+
+    switch_to_chinese(page)
+
+    date_error = page.locator(".invalid-feedback", has_text="协议接受日期不能晚于今天")
+    expect(date_error).to_be_visible()
+    expect(page.locator("[data-error-summary]")).to_contain_text("电子邮件地址")
+    expect(page.get_by_label("电子邮件地址")).to_have_value("not-an-email")
+    expect(page.get_by_label("协议接受日期")).to_have_value("2099-01-01")
+    expect(page.get_by_label("名字")).to_have_value("Sara")
+    assert not Confirmation.objects.filter(customer=customer).exists()

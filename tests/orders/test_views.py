@@ -109,6 +109,39 @@ def test_f3_save_and_continue_records_the_confirmation_and_returns_to_the_same_o
     assert signed_in.get(_new_url(required_customer)).context["form"].is_bound is False
 
 
+def test_r16_f3_a_language_switch_shows_the_prompts_errors_again_and_records_nothing(
+    signed_in, required_customer, license_offer
+):
+    """After a language switch portal.js posts the refused order again, marked `revalidate`."""
+    tomorrow = (timezone.localdate() + datetime.timedelta(days=2)).isoformat()
+    data = {f"quantity__{license_offer.id}": "7", "action": "confirm", "revalidate": "1"}
+    refused = signed_in.post(
+        _new_url(required_customer),
+        {**data, **_confirmation_data(**{"agreement-date_agreed": tomorrow})},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert refused.status_code == 200
+    assert list(refused.context["confirmation_form"].errors) == ["date_agreed"]
+    assert "协议接受日期不能晚于今天" in refused.content.decode()
+    assert 'value="7"' in refused.content.decode()
+
+    valid = signed_in.post(_new_url(required_customer), {**data, **_confirmation_data()})
+    assert valid.status_code == 200
+    assert not valid.context["confirmation_form"].errors
+    assert not Confirmation.objects.exists()
+
+
+def test_r16_f3_a_language_switch_places_no_order(signed_in, partner, license_offer):
+    customer = confirmed_customer(partner=partner)
+    data = {f"quantity__{license_offer.id}": "7", "action": "place", "revalidate": "1"}
+    response = signed_in.post(_new_url(customer), data)
+    assert response.status_code == 200
+    assert not response.context["form"].errors
+    refused = signed_in.post(_new_url(customer), {**data, f"quantity__{license_offer.id}": "301"})
+    assert list(refused.context["form"].errors) == [f"quantity__{license_offer.id}"]
+    assert not Order.objects.exists()
+
+
 def test_f3_confirmation_errors_keep_the_agents_choices_and_input(
     signed_in, required_customer, license_offer
 ):
