@@ -259,6 +259,32 @@ def acceptor_validate(*, user, acceptor: Acceptor, country, template: AgreementT
 
 
 @transaction.atomic
+def confirmation_validate(*, user, customer: Customer, acceptor: Acceptor) -> None:
+    """Raise the ValidationError confirmation_record would raise for this acceptor (R1, R2, R6);
+    record nothing. A form shown again after a language switch is judged by it (R16)."""
+    template = template_for_confirmation()
+    cleaned = acceptor_validate(user=user, acceptor=acceptor, country=customer.country, template=template)
+    candidate = Confirmation(
+        first_name=cleaned.first_name,
+        last_name=cleaned.last_name,
+        email=cleaned.email,
+        phone_number=cleaned.phone_number,
+    )
+    if _same_acceptor(customer.current_confirmation, candidate):
+        raise _duplicate()
+
+
+def _duplicate() -> ValidationError:
+    """R6's refusal."""
+    return ValidationError(
+        _(
+            "This customer's current confirmation already has this acceptor "
+            "(first name, last name, email address and phone number). Nothing was recorded."
+        ),
+        code="duplicate",
+    )
+
+
 def confirmation_record(
     *,
     actor: Actor,
@@ -328,13 +354,7 @@ def confirmation_record(
         validate_constraints=False,
     )
     if _same_acceptor(customer.current_confirmation, confirmation):
-        raise ValidationError(
-            _(
-                "This customer's current confirmation already has this acceptor "
-                "(first name, last name, email address and phone number). Nothing was recorded."
-            ),
-            code="duplicate",
-        )
+        raise _duplicate()
     confirmation.save()
     customer.current_confirmation = confirmation
     customer._history_user = user  # scripts outside a request still name the user (R13)
@@ -354,5 +374,6 @@ __all__ = [
     "confirm_refusal",
     "confirmation_submitted",
     "confirmation_record",
+    "confirmation_validate",
     "ensure_may_confirm",
 ]

@@ -19,6 +19,7 @@ from agreements.services import (
     agreements_available,
     confirm_refusal,
     confirmation_record,
+    confirmation_validate,
     template_for_confirmation,
 )
 from customers.models import Customer
@@ -54,8 +55,13 @@ def confirmation_record_from_form(
 
 def confirmation_form_judge(request, *, customer, form: ConfirmationForm) -> None:
     """Put on the bound form what the form and the rules refuse, recording nothing (R14, R16)."""
-    form.is_valid()
-    _report_rule_errors(request, customer=customer, form=form)
+    if not form.is_valid():
+        _report_rule_errors(request, customer=customer, form=form)
+        return
+    try:
+        confirmation_validate(user=request.user, customer=customer, acceptor=form.acceptor())
+    except ValidationError as exc:
+        add_service_errors(form, exc)
 
 
 def _report_rule_errors(request, *, customer, form: ConfirmationForm) -> None:

@@ -298,3 +298,12 @@ def test_r16_f2_a_language_switch_records_no_confirmation_even_when_the_form_is_
     assert response.status_code == 200
     assert not response.context["form"].errors
     assert not Confirmation.objects.exists()
+
+
+def test_r6_r16_f2_a_language_switch_shows_the_duplicate_refusal_again(client, sales_agent, customer):
+    client.force_login(sales_agent)
+    client.post(confirm_url(customer), FORM)
+    data = {**FORM, "date_agreed": "2024-11-21", "revalidate": "1"}
+    response = client.post(confirm_url(customer), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.context["form"].non_field_errors().as_data()[0].code == "duplicate"
+    assert Confirmation.objects.count() == 1
