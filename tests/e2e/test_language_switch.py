@@ -5,6 +5,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from agreements.models import Confirmation
+from customers.models import Customer
 from tests.e2e.test_customers_flows import CHINESE, ENGLISH, fill_account_info
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -187,3 +188,33 @@ def test_r14_r16_switching_language_shows_the_errors_again_in_the_new_language(
     expect(page.get_by_label("协议接受日期")).to_have_value("2099-01-01")
     expect(page.get_by_label("名字")).to_have_value("Sara")
     assert not Confirmation.objects.filter(customer=customer).exists()
+
+
+def test_r14_r16_f1_switching_language_shows_step_1_errors_again_and_creates_nothing(
+    page, live_server, sign_in, sales_agent
+):
+    sign_in(page, sales_agent)
+    page.goto(live_server.url + reverse("customers:new"))
+    fill_account_info(page, ENGLISH)
+    mca = page.get_by_role("group", name="Microsoft Customer Agreement")
+    mca.get_by_label("Customer has accepted the latest Microsoft Customer Agreement").check()
+    mca.get_by_label("Agreement acceptance date").fill("2024-11-20")
+    mca.get_by_label("Update", exact=True).check()
+    mca.get_by_label("First name").fill("伟")
+    mca.get_by_label("Last name").fill("张")
+    mca.get_by_label("Email address").fill("not-an-email")
+    page.get_by_role("button", name="Next").click()
+    expect(page.locator("[data-error-summary]")).to_be_visible()
+
+    switch_to_chinese(page)
+
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text("错误")
+    expect(summary).to_contain_text("电子邮件地址")
+    mca = page.get_by_role("group", name="Microsoft 客户协议")
+    expect(mca.get_by_label("电子邮件地址")).to_have_value("not-an-email")
+    expect(mca.get_by_label("电子邮件地址")).to_have_attribute("aria-invalid", "true")
+    expect(mca.get_by_label("名字")).to_have_value("伟")
+    company = page.get_by_role("group", name=CHINESE["Company details"])
+    expect(company.get_by_label(CHINESE["Domain prefix"])).to_have_value("wingtiptoys")
+    assert not Customer.objects.exists()
