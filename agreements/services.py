@@ -258,7 +258,6 @@ def acceptor_validate(*, user, acceptor: Acceptor, country, template: AgreementT
     return Acceptor(first_name, last_name, email, phone, date_agreed)
 
 
-@transaction.atomic
 def confirmation_validate(*, user, customer: Customer, acceptor: Acceptor) -> None:
     """Raise the ValidationError confirmation_record would raise for this acceptor (R1, R2, R6);
     record nothing. A form shown again after a language switch is judged by it (R16)."""
@@ -285,6 +284,7 @@ def _duplicate() -> ValidationError:
     )
 
 
+@transaction.atomic
 def confirmation_record(
     *,
     actor: Actor,
