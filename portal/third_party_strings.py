@@ -1,11 +1,12 @@
 """Strings of third-party apps translated in Accord's own catalogue (R16).
 
-django-axes (sign-in lockouts, in the admin) has no zh_Hans catalogue, Django's admin
-says 账户 or 账号 where the portal, as Partner Center, says 帐户, and newer strings of
-Django and django-simple-history are not in their Chinese catalogues yet. Django looks a
-message up in the project's catalogue first, whatever app asks, but `makemessages`
-keeps only what the project's source marks: so they are marked here, exactly as the apps
-write them. Nothing imports this module.
+django-axes (sign-in lockouts, in the admin) has no zh_Hans catalogue, Django's Chinese
+says 帐号 in a few places where the portal says 账户 or 账号 (账, the standard form, is
+Accord's word), and newer strings of Django and django-simple-history are not in their
+Chinese catalogues yet. Django looks a message up in the project's catalogue first
+(LOCALE_PATHS before any app's), whatever app asks, but `makemessages` keeps only what the
+project's source marks: so they are marked here, exactly as the apps write them. Nothing
+imports this module.
 """
 
 from django.utils.translation import gettext_noop
@@ -41,7 +42,8 @@ AXES = [
     gettext_noop("User Agent"),
 ]
 
-# Django's admin, worded with the portal's 帐户 (and full-width punctuation).
+# Django's admin and auth, worded with the portal's 账户 (and full-width punctuation): Django's
+# Chinese says 帐号 in some of them.
 DJANGO_ADMIN = [
     gettext_noop(
         "Please enter the correct %(username)s and password for a staff account. Note "
@@ -55,6 +57,16 @@ DJANGO_ADMIN = [
     gettext_noop(
         "You are authenticated as %(username)s, but are not authorized to access this "
         "page. Would you like to login to a different account?"
+    ),
+    gettext_noop(
+        "Deleting the %(object_name)s '%(escaped_object)s' would result in deleting related "
+        "objects, but your account doesn't have permission to delete the following types of "
+        "objects:"
+    ),
+    gettext_noop("This account is inactive."),
+    gettext_noop(
+        "Designates whether this user should be treated as active. Unselect this instead of "
+        "deleting accounts."
     ),
     # New in Django 5.1; its catalogue has no Chinese for it yet.
     gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),

@@ -69,7 +69,7 @@ def test_f1_the_acceptors_fields_are_a_group_named_apart_from_the_primary_contac
     "language, step1, review",
     [
         ("en", "New customer · Account info · Accord", "New customer · Review · Accord"),
-        ("zh-hans", "新客户 · 帐户信息 · Accord", "新客户 · 核对 · Accord"),
+        ("zh-hans", "新客户 · 账户信息 · Accord", "新客户 · 核对 · Accord"),
     ],
 )
 def test_f1_each_steps_page_title_names_the_step(client, sales_agent, language, step1, review):

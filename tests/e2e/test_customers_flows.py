@@ -196,7 +196,7 @@ def test_r16_f1_in_simplified_chinese(page, live_server, sign_in, partner):
         page.get_by_role("button", name="Switch", exact=True).click()
     page.get_by_role("link", name="客户", exact=True).click()
     page.get_by_role("link", name="新客户").click()
-    expect(page.get_by_role("heading", name="帐户信息")).to_be_visible()
+    expect(page.get_by_role("heading", name="账户信息")).to_be_visible()
     fill_account_info(page, CHINESE, company="第四咖啡", prefix="fourthcoffee")
     mca = page.get_by_role("group", name="Microsoft 客户协议")
     mca.get_by_label("客户已接受最新的 Microsoft 客户协议").check()

@@ -91,7 +91,7 @@ def test_r16_switching_language_on_the_new_customer_review_refills_account_info(
     switch_to_chinese(page)
 
     # The review came from a POST; the reload shows step 1, filled in again.
-    expect(page.get_by_role("heading", name="帐户信息")).to_be_visible()
+    expect(page.get_by_role("heading", name="账户信息")).to_be_visible()
     company = page.get_by_role("group", name=CHINESE["Company details"])
     expect(company.get_by_label(CHINESE["Company name"])).to_have_value("Wingtip Toys")
     expect(company.get_by_label(CHINESE["Domain prefix"])).to_have_value("wingtiptoys")
