@@ -9,6 +9,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from accounts import auth_names  # it imports auth's models, not loaded when this module is
+
+        auth_names.install()
         user_logged_out.connect(forget_unshown_messages, dispatch_uid="accounts.forget_unshown_messages")
         user_logged_out.connect(say_signed_out, dispatch_uid="accounts.say_signed_out")
 

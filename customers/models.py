@@ -116,7 +116,12 @@ class Customer(models.Model):
         _("update channel"), max_length=16, choices=Channel.choices, blank=True, editable=False
     )
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["idempotency_key"])
+    # Named here: simple-history's own "historical customer" is English in every language (R16).
+    history = HistoricalRecords(
+        excluded_fields=["idempotency_key"],
+        verbose_name=_("historical customer"),
+        verbose_name_plural=_("historical customers"),
+    )
 
     objects = CustomerQuerySet.as_manager()
 

@@ -131,7 +131,12 @@ class Order(models.Model):
     client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
     idempotency_key = models.UUIDField(null=True, blank=True, editable=False)
-    history = HistoricalRecords(excluded_fields=["idempotency_key"])
+    # Named here: simple-history's own "historical order" is English in every language (R16).
+    history = HistoricalRecords(
+        excluded_fields=["idempotency_key"],
+        verbose_name=_("historical order"),
+        verbose_name_plural=_("historical orders"),
+    )
 
     class Meta:
         ordering = ["-placed_at", "-id"]
@@ -216,7 +221,9 @@ class Subscription(models.Model):
     updated_channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices, blank=True)
     client_ip = models.GenericIPAddressField(_("client IP"), null=True, blank=True)
     user_agent = models.CharField(_("user agent"), max_length=512, blank=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(
+        verbose_name=_("historical subscription"), verbose_name_plural=_("historical subscriptions")
+    )
 
     class Meta:
         ordering = ["customer", "created_at", "id"]

@@ -20,6 +20,12 @@ class KnoxConfig(AppConfig):
     name = "knox"
     verbose_name = _("API tokens")
 
+    def ready(self):
+        # knox names its model "auth token", in English only, which the user and group forms'
+        # permission lists show ("Can view auth token").
+        token = self.get_model("AuthToken")
+        token._meta.verbose_name = _("API token")
+        token._meta.verbose_name_plural = _("API tokens")
 
 class AdminConfig(DjangoAdminConfig):
     default_site = "portal.admin.AccordAdminSite"

@@ -6,6 +6,7 @@ import django
 import polib
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import translation
 
@@ -135,3 +136,46 @@ def test_r16_the_admins_token_list_user_form_and_history_are_chinese_too(client,
     assert "edit more user options" not in add_user and "创建用户后" in add_user
     history = page(f"/admin/customers/customer/{customer.pk}/history/")
     assert ">Changes<" not in history and "更改" in history
+
+
+def _zh_hans(client, url) -> str:
+    response = client.get(url, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200, url
+    return response.content.decode()
+
+
+def test_r16_historical_records_and_permissions_are_named_in_chinese(client, staff_user, admin_agent):
+    """simple-history named its models "historical customer" in English; Django shows every
+    permission by the English name it stored ("Can view historical customer")."""
+    client.force_login(staff_user)
+    new_group = _zh_hans(client, "/admin/auth/group/add/")
+    user_form = _zh_hans(client, f"/admin/accounts/user/{admin_agent.pk}/change/")
+    for page in (new_group, user_form):
+        for english in ("historical", "Can view", "Can add", "Can change", "Can delete", "auth token"):
+            assert english not in page, english
+    assert "客户 | 历史客户 | 可以查看历史客户" in new_group
+    assert "历史订单" in new_group and "历史订阅" in new_group
+    assert "可以添加订单" in user_form
+
+
+def test_r16_a_read_only_permission_list_is_chinese_too(client, admin_agent):
+    """A staff member who is no superuser sees a user's permissions as text, not as a list to pick from."""
+    from tests.factories import StaffFactory
+
+    admin_agent.user_permissions.add(Permission.objects.get(codename="view_historicalcustomer"))
+    clerk = StaffFactory(username="clerk", is_superuser=False)
+    clerk.user_permissions.add(*Permission.objects.filter(codename__in=["view_user", "change_user"]))
+    client.force_login(clerk)
+    page = _zh_hans(client, f"/admin/accounts/user/{admin_agent.pk}/change/")
+    assert "Can view historical customer" not in page
+    assert "客户 | 历史客户 | 可以查看历史客户" in page
+
+
+def test_r16_permission_names_other_than_the_default_ones_are_looked_up_in_the_catalogue():
+    from accounts.auth_names import permission_name
+
+    permission = Permission.objects.get(codename="view_customer")
+    permission.codename = "export_customer"
+    permission.name = "partner"  # a msgid the catalogue translates
+    with translation.override("zh-hans"):
+        assert permission_name(permission) == "合作伙伴"
