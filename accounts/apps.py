@@ -11,7 +11,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from accounts import auth_names  # it imports auth's models, not loaded when this module is
 
-        auth_names.install()
+        auth_names.install(self.get_model("User"))
         user_logged_out.connect(forget_unshown_messages, dispatch_uid="accounts.forget_unshown_messages")
         user_logged_out.connect(say_signed_out, dispatch_uid="accounts.say_signed_out")
 

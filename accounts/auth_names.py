@@ -1,12 +1,13 @@
-"""Django's permissions as the admin shows them, in the user's language (R16).
+"""Django's permissions and memberships as the admin shows them, in the user's language (R16).
 
 Django stores a permission's name in English when it migrates ("Can view customer") and shows
-that stored name in the user and group forms. The admin shows it in lists, read-only fields
-and delete confirmations, all through `str()`, so `install` gives Permission a translated
-name once, at start-up.
+that stored name in the user and group forms; it names the rows that tie users to groups and
+permissions "User_groups object (3)" and "user-group relationship", built in English when the
+models are made. The admin shows these in lists, read-only fields and delete confirmations,
+all through `str()`, so `install` gives the models translated names once, at start-up.
 """
 
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -40,6 +41,34 @@ def _permission_str(permission: Permission) -> str:
     return f"{permission.content_type} | {permission_name(permission)}"
 
 
-def install() -> None:
-    """Give Permission a translated name."""
+def _user_group_str(row) -> str:
+    return gettext("%(user)s, member of %(group)s") % {"user": row.user, "group": row.group}
+
+
+def _user_permission_str(row) -> str:
+    text = gettext("Permission of %(user)s: %(permission)s")
+    return text % {"user": row.user, "permission": row.permission}
+
+
+def _group_permission_str(row) -> str:
+    text = gettext("Permission of group %(group)s: %(permission)s")
+    return text % {"group": row.group, "permission": row.permission}
+
+
+def install(user_model) -> None:
+    """Give Permission and the auth many-to-many rows translated names."""
     Permission.__str__ = _permission_str
+    names = [
+        (user_model.groups.through, _user_group_str, _("group membership"), _("group memberships")),
+        (
+            user_model.user_permissions.through,
+            _user_permission_str,
+            _("user permission"),
+            _("user permissions"),
+        ),
+        (Group.permissions.through, _group_permission_str, _("group permission"), _("group permissions")),
+    ]
+    for through, to_str, verbose_name, verbose_name_plural in names:
+        through.__str__ = to_str
+        through._meta.verbose_name = verbose_name
+        through._meta.verbose_name_plural = verbose_name_plural

@@ -6,7 +6,7 @@ import django
 import polib
 import pytest
 from django.apps import apps
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 from django.utils import translation
 
@@ -179,3 +179,17 @@ def test_r16_permission_names_other_than_the_default_ones_are_looked_up_in_the_c
     permission.name = "partner"  # a msgid the catalogue translates
     with translation.override("zh-hans"):
         assert permission_name(permission) == "合作伙伴"
+
+
+def test_r16_a_users_delete_confirmation_names_memberships_in_chinese(client, staff_user, admin_agent):
+    """Django named the rows tying a user to groups "User_groups object (3)" (User-group relationship)."""
+    admin_agent.user_permissions.add(Permission.objects.get(codename="view_order"))
+    client.force_login(staff_user)
+    user_page = _zh_hans(client, f"/admin/accounts/user/{admin_agent.pk}/delete/")
+    group = Group.objects.get(name="Admin agent")
+    group_page = _zh_hans(client, f"/admin/auth/group/{group.pk}/delete/")
+    for page in (user_page, group_page):
+        assert "object (" not in page and "relationship" not in page
+    assert f"组成员身份: {admin_agent.username}，Admin agent 的成员" in user_page
+    assert f"用户权限: {admin_agent.username} 的权限：订单 | 订单 | 可以查看订单" in user_page
+    assert "组权限: 组 Admin agent 的权限：客户 | 客户 | 可以查看客户" in group_page
