@@ -1,6 +1,11 @@
+from axes.admin import AccessAttemptAdmin as AxesAccessAttemptAdmin
+from axes.conf import settings as axes_settings
+from axes.handlers.proxy import AxesProxyHandler
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from knox.models import AuthToken
 
 from accounts.models import ApiToken, Partner, User
@@ -113,3 +118,41 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+# django-axes' list of attempts: its "Status" and "Expiration" columns are headed in English
+# only, and its clean-up action failed and then spoke English (an f-string inside gettext).
+if admin.site.is_registered(AccessAttempt):
+    admin.site.unregister(AccessAttempt)
+
+
+@admin.register(AccessAttempt)
+class AccessAttemptAdmin(AxesAccessAttemptAdmin):
+    @admin.display(description=_("Status"))
+    def status(self, obj):
+        remaining = axes_settings.AXES_FAILURE_LIMIT - obj.failures_since_start
+        if remaining <= 0:
+            return _("Locked Out")
+        return ngettext("%(count)d attempt remaining", "%(count)d attempts remaining", remaining) % {
+            "count": remaining
+        }
+
+    @admin.display(description=_("Expires At"))
+    def expiration(self, obj):
+        return super().expiration(obj)
+
+    @admin.action(description=_("Clean up expired attempts"))
+    def cleanup_expired_attempts(self, request, queryset):
+        # axes reads the attempt time that its sign-in handling puts on the request: on an admin
+        # request there was none, and the action was a 500 (R14).
+        AxesProxyHandler.update_request(request)
+        count = self.handler.clean_expired_user_attempts(request=request)
+        self.message_user(
+            request,
+            ngettext(
+                "Cleaned up %(count)d expired access attempt.",
+                "Cleaned up %(count)d expired access attempts.",
+                count,
+            )
+            % {"count": count},
+        )
