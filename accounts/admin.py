@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from knox.models import AuthToken
 
+from accounts.forms import AdminPasswordChangeForm
 from accounts.models import ApiToken, Partner, User
 
 
@@ -20,6 +21,7 @@ class PartnerAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    change_password_form = AdminPasswordChangeForm
     list_display = ["username", "email", "first_name", "last_name", "partner", "is_staff", "is_active"]
     list_filter = ["partner", "groups", "is_staff", "is_active"]
     list_select_related = ["partner"]

@@ -1,10 +1,12 @@
-"""Sign-in form with the product's labels (PRODUCT §5); API token forms."""
+"""Sign-in form with the product's labels (PRODUCT §5); API token forms; the admin's password form."""
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import MaxLengthValidator
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 # The id of the block that shows a form's non-field errors (templates/bootstrap5/errors.html).
@@ -37,3 +39,17 @@ class ApiTokenRevokeForm(forms.Form):
     """Which of the user's own tokens to revoke, by its stored digest (never the token)."""
 
     digest = forms.CharField(max_length=128, widget=forms.HiddenInput)
+
+
+class AdminPasswordChangeForm(auth_forms.AdminPasswordChangeForm):
+    """Django's form for setting a user's password in the admin, its help text in the user's language.
+
+    Django adds an English-only warning to the help text with `+`, which translates the help
+    text there and then, when the module is imported: the admin showed it in English (R16).
+    """
+
+    usable_password_help_text = format_lazy(
+        '{}<ul id="id_unusable_warning" class="messagelist"><li class="warning">{}</li></ul>',
+        auth_forms.SetUnusablePasswordMixin.usable_password_help_text,
+        _("If disabled, the current password for this user will be lost."),
+    )

@@ -239,3 +239,13 @@ def test_r16_cleaning_up_expired_lockouts_says_so_in_chinese(client, staff_user)
         follow=True,
     ).content.decode()
     assert "Cleaned up" not in page and "已清理 0 条过期的访问尝试。" in page
+
+
+def test_r16_the_admins_password_form_explains_in_chinese(client, staff_user, admin_agent):
+    """Django joined its help text to an English warning when its forms module was imported."""
+    client.force_login(staff_user)
+    page = _zh_hans(client, f"/admin/accounts/user/{admin_agent.pk}/password/")
+    assert "Whether the user will be able to authenticate" not in page
+    assert "If disabled" not in page
+    assert "如果禁用，该用户当前的密码将丢失。" in page
+    assert "Your password" not in page and "你的密码" in page
