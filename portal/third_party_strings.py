@@ -68,7 +68,11 @@ DJANGO_ADMIN = [
         "Designates whether this user should be treated as active. Unselect this instead of "
         "deleting accounts."
     ),
-    # New in Django 5.1; its catalogue has no Chinese for it yet.
+    # New in Django 5.1; its catalogue has no Chinese for them yet. The index's table heads
+    # are hidden from sight but read out by screen readers.
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
     gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
 ]
 

@@ -249,3 +249,11 @@ def test_r16_the_admins_password_form_explains_in_chinese(client, staff_user, ad
     assert "If disabled" not in page
     assert "如果禁用，该用户当前的密码将丢失。" in page
     assert "Your password" not in page and "你的密码" in page
+
+
+def test_r16_the_admin_index_reads_its_table_heads_out_in_chinese(client, staff_user):
+    client.force_login(staff_user)
+    index = _zh_hans(client, "/admin/")
+    for english in ("Model name", "Add link", "Change or view list link"):
+        assert english not in index, english
+    assert "模型名称" in index
