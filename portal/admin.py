@@ -41,10 +41,14 @@ class ViewOnlyMixin:
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
-    """simple_history's history pages, where an id that is no id is a 404 as on the admin's own (R14).
+    """simple_history's history pages, where an id that is no id is a 404 as on the admin's own (R14),
+    worded in the user's language (R16).
 
     simple_history filters by the id as given: `/admin/…/abc/history/` was a ValueError, a 500.
     """
+
+    # Its breadcrumbs in the user's language (R16).
+    object_history_form_template = "admin/history_version.html"
 
     def history_view(self, request, object_id, extra_context=None):
         _id_or_404(self.model, object_id)
@@ -54,6 +58,14 @@ class HistoryAdmin(SimpleHistoryAdmin):
         _id_or_404(self.model, object_id)
         _id_or_404(self.model.history.model, version_id)
         return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def render_history_view(self, request, template, context, **kwargs):
+        # The list shows a version's change reason as it is: "None", in English, when there is none.
+        page = context.get("page_obj")
+        for record in page.object_list if page is not None else []:
+            if record.history_change_reason is None:
+                record.history_change_reason = ""
+        return super().render_history_view(request, template, context, **kwargs)
 
 
 def _id_or_404(model, value) -> None:

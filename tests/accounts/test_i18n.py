@@ -1,5 +1,6 @@
 """R16: English and Simplified Chinese, switchable on every page, fully translated."""
 
+import re
 from pathlib import Path
 
 import django
@@ -257,3 +258,15 @@ def test_r16_the_admin_index_reads_its_table_heads_out_in_chinese(client, staff_
     for english in ("Model name", "Add link", "Change or view list link"):
         assert english not in index, english
     assert "模型名称" in index
+
+
+def test_r16_a_customers_history_and_its_versions_are_chinese(client, staff_user, customer):
+    """simple-history showed a missing change reason as "None" and named the app by its label."""
+    client.force_login(staff_user)
+    history = _zh_hans(client, f"/admin/customers/customer/{customer.pk}/history/")
+    version = customer.history.first()
+    page = _zh_hans(client, f"/admin/customers/customer/{customer.pk}/history/{version.history_id}/")
+    assert not re.search(r"<td>\s*None\s*</td>", history)
+    breadcrumbs = page[page.index('class="breadcrumbs"') :][:1000]
+    assert "Customers" not in breadcrumbs and "Historical" not in breadcrumbs
+    assert '/admin/customers/">客户</a>' in breadcrumbs
