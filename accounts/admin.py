@@ -5,7 +5,7 @@ from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from knox.models import AuthToken
 
 from accounts.forms import AdminPasswordChangeForm
@@ -107,7 +107,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def holder(self, token):
         return token.user
 
-    @admin.display(description=_("Created"), ordering="created")
+    @admin.display(
+        description=pgettext_lazy("column heading: when it was created", "Created"), ordering="created"
+    )
     def made(self, token):
         return token.created
 

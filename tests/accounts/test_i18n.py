@@ -270,3 +270,14 @@ def test_r16_a_customers_history_and_its_versions_are_chinese(client, staff_user
     breadcrumbs = page[page.index('class="breadcrumbs"') :][:1000]
     assert "Customers" not in breadcrumbs and "Historical" not in breadcrumbs
     assert '/admin/customers/">客户</a>' in breadcrumbs
+
+
+def test_r16_a_version_created_is_said_so_not_named_as_a_column(client, staff_user, customer, admin_agent):
+    """Accord's column heading "Created" (创建时间) took over simple-history's "Created" (已创建)."""
+    from knox.models import AuthToken
+
+    AuthToken.objects.create(user=admin_agent)
+    client.force_login(staff_user)
+    history = _zh_hans(client, f"/admin/customers/customer/{customer.pk}/history/")
+    assert "已创建" in history and "创建时间" not in history
+    assert "创建时间" in _zh_hans(client, "/admin/accounts/apitoken/")
