@@ -78,22 +78,30 @@ class Offer(models.Model):
                     )
                 }
             )
-        # R9: a license count stays within its offer's bounds; above the maximum, F5 and the API
+        # R9: a license count stays within its offer's bounds; outside them, F5 and the API
         # would refuse even the count the subscription has.
-        highest = self.highest_quantity_in_use if stored is not None else None
+        lowest, highest = self.quantities_in_use if stored is not None else (None, None)
+        errors = {}
         if highest is not None and self.max_quantity is not None and self.max_quantity < highest:
-            raise ValidationError(
-                {
-                    "max_quantity": ValidationError(
-                        _(
-                            "A subscription of this offer has %(quantity)d licenses: the maximum "
-                            "quantity cannot be lower."
-                        ),
-                        code="max_below_subscriptions",
-                        params={"quantity": highest},
-                    )
-                }
+            errors["max_quantity"] = ValidationError(
+                _(
+                    "A subscription of this offer has %(quantity)d licenses: the maximum quantity "
+                    "cannot be lower."
+                ),
+                code="max_below_subscriptions",
+                params={"quantity": highest},
             )
+        if lowest is not None and self.min_quantity is not None and self.min_quantity > lowest:
+            errors["min_quantity"] = ValidationError(
+                _(
+                    "A subscription of this offer has %(quantity)d licenses: the minimum quantity "
+                    "cannot be higher."
+                ),
+                code="min_above_subscriptions",
+                params={"quantity": lowest},
+            )
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def was_ordered(self) -> bool:
@@ -105,10 +113,11 @@ class Offer(models.Model):
         return self.billing_type == self.BillingType.LICENSE
 
     @property
-    def highest_quantity_in_use(self) -> int | None:
-        """The largest license count of this offer's subscriptions, None when none has one."""
+    def quantities_in_use(self) -> tuple[int | None, int | None]:
+        """The smallest and largest license count of this offer's subscriptions; None when none has one."""
         in_use = Subscription.objects.filter(offer_id=self.pk)
-        return in_use.aggregate(highest=models.Max("quantity"))["highest"]
+        found = in_use.aggregate(lowest=models.Min("quantity"), highest=models.Max("quantity"))
+        return found["lowest"], found["highest"]
 
 
 class Order(models.Model):

@@ -117,6 +117,38 @@ def test_r9_an_offers_maximum_cannot_go_below_a_license_count_in_use(
     license_offer.full_clean()  # the highest count in use is still allowed
 
 
+def test_r9_an_offers_minimum_cannot_go_above_a_license_count_in_use(
+    actor, admin_agent, order, license_offer
+):
+    # Below its offer's minimum, F5 and the API would refuse even the count a subscription has.
+    subscription = order.subscriptions.get()
+    subscription_set_quantity(actor=actor(admin_agent), subscription=subscription, quantity=3)
+    license_offer.min_quantity = 4
+    with pytest.raises(ValidationError) as refused:
+        license_offer.full_clean()
+    (error,) = refused.value.error_dict["min_quantity"]
+    assert error.code == "min_above_subscriptions"
+    assert "A subscription of this offer has 3 licenses" in error.messages[0]
+    license_offer.min_quantity = 3
+    license_offer.full_clean()  # the lowest count in use is still allowed
+
+
+def test_r9_the_admin_shows_both_bounds_that_leave_out_a_license_count_in_use(
+    staff_client, order, license_offer
+):
+    url = reverse("admin:orders_offer_change", args=[license_offer.pk])
+    data = {"name": license_offer.name, "min_quantity": "6", "max_quantity": "4", "is_active": "on"}
+
+    errors = staff_client.post(url, data).context["adminform"].form.errors
+
+    assert errors["min_quantity"] == [
+        "A subscription of this offer has 5 licenses: the minimum quantity cannot be higher."
+    ]
+    assert errors["max_quantity"] == [
+        "A subscription of this offer has 5 licenses: the maximum quantity cannot be lower."
+    ]
+
+
 def test_r9_the_admin_shows_next_to_the_maximum_that_it_is_below_a_license_count_in_use(
     staff_client, order, license_offer
 ):
