@@ -3,8 +3,9 @@
 Django stores a permission's name in English when it migrates ("Can view customer") and shows
 that stored name in the user and group forms; it names the rows that tie users to groups and
 permissions "User_groups object (3)" and "user-group relationship", built in English when the
-models are made. The admin shows these in lists, read-only fields and delete confirmations,
-all through `str()`, so `install` gives the models translated names once, at start-up.
+models are made; the roles' groups are stored with English names ("Sales agent"). The admin
+shows these in lists, filters, read-only fields and delete confirmations, all through `str()`,
+so `install` gives the models translated names once, at start-up.
 """
 
 from django.contrib.auth.models import Group, Permission
@@ -41,6 +42,11 @@ def _permission_str(permission: Permission) -> str:
     return f"{permission.content_type} | {permission_name(permission)}"
 
 
+def _group_str(group: Group) -> str:
+    # A role's group is named in the catalogue (accounts.roles); another group as staff named it.
+    return gettext(group.name)
+
+
 def _user_group_str(row) -> str:
     return gettext("%(user)s, member of %(group)s") % {"user": row.user, "group": row.group}
 
@@ -56,8 +62,9 @@ def _group_permission_str(row) -> str:
 
 
 def install(user_model) -> None:
-    """Give Permission and the auth many-to-many rows translated names."""
+    """Give Permission, the roles' groups and the auth many-to-many rows translated names."""
     Permission.__str__ = _permission_str
+    Group.__str__ = _group_str
     names = [
         (user_model.groups.through, _user_group_str, _("group membership"), _("group memberships")),
         (

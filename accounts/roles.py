@@ -4,10 +4,14 @@ The data migration creates the groups from this table; views check these
 permissions, never role names.
 """
 
-ADMIN_AGENT = "Admin agent"
-SALES_AGENT = "Sales agent"
-HELPDESK_AGENT = "Helpdesk agent"
-BILLING_ADMIN = "Billing admin"
+from django.utils.translation import gettext_noop
+
+# The groups' names as stored: English, marked for the catalogue, which names them in the user's
+# language wherever a group is shown (accounts.auth_names, R16).
+ADMIN_AGENT = gettext_noop("Admin agent")
+SALES_AGENT = gettext_noop("Sales agent")
+HELPDESK_AGENT = gettext_noop("Helpdesk agent")
+BILLING_ADMIN = gettext_noop("Billing admin")
 
 _READ = [
     "customers.view_customer",

@@ -191,9 +191,26 @@ def test_r16_a_users_delete_confirmation_names_memberships_in_chinese(client, st
     group_page = _zh_hans(client, f"/admin/auth/group/{group.pk}/delete/")
     for page in (user_page, group_page):
         assert "object (" not in page and "relationship" not in page
-    assert f"组成员身份: {admin_agent.username}，Admin agent 的成员" in user_page
+    assert f"组成员身份: {admin_agent.username}，管理员代理 的成员" in user_page
     assert f"用户权限: {admin_agent.username} 的权限：订单 | 订单 | 可以查看订单" in user_page
-    assert "组权限: 组 Admin agent 的权限：客户 | 客户 | 可以查看客户" in group_page
+    assert "组权限: 组 管理员代理 的权限：客户 | 客户 | 可以查看客户" in group_page
+
+
+def test_r16_the_roles_are_named_in_chinese_in_the_admin(client, staff_user, admin_agent):
+    """The roles' groups are stored as "Admin agent" and the like (PRODUCT §3), shown translated."""
+    client.force_login(staff_user)
+    groups = _zh_hans(client, "/admin/auth/group/")
+    users = _zh_hans(client, "/admin/accounts/user/")
+    user_form = _zh_hans(client, f"/admin/accounts/user/{admin_agent.pk}/change/")
+    for page in (groups, users, user_form):
+        for english in ("Admin agent", "Sales agent", "Helpdesk agent", "Billing admin"):
+            assert f">{english}<" not in page, english
+    for chinese in ("管理员代理", "销售代理", "支持人员代理", "账单管理员"):
+        assert chinese in groups and chinese in users and chinese in user_form
+    # Stored as before: the name staff edit, and what the data migration and seed_demo look up.
+    assert Group.objects.filter(name="Sales agent").exists()
+    with translation.override("en"):
+        assert str(Group.objects.get(name="Sales agent")) == "Sales agent"
 
 
 def test_r16_sign_in_lockouts_are_chinese_in_the_admin(client, staff_user):
