@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -50,9 +52,13 @@ class LineItem:
 
 def _same_lines(order: Order, lines: list[LineItem]) -> bool:
     """Whether `lines` ask for what `order` holds: the same offers and quantities, in any order
-    (a usage-based line counts as 1, as it is stored)."""
-    asked = sorted((str(line.offer_id), 1 if line.quantity is None else line.quantity) for line in lines)
-    return asked == sorted(order.lines.values_list("offer_id", "quantity"))
+    (a usage-based line counts as 1, as it is stored; an offer id in any case)."""
+    asked = sorted(
+        (str(line.offer_id).lower(), 1 if line.quantity is None else line.quantity) for line in lines
+    )
+    return asked == sorted(
+        (offer_id.lower(), quantity) for offer_id, quantity in order.lines.values_list("offer_id", "quantity")
+    )
 
 
 def agreement_gate_blocks(customer: Customer) -> bool:
@@ -99,8 +105,14 @@ def order_lines_check(*, lines: list[LineItem]) -> list[tuple[int, Offer, int]]:
     Errors are keyed `line_<index>`; a form that could not read some of its lines asks about the
     others, so that one submit shows every fault.
     """
-    # An id PostgreSQL cannot even compare (NUL) is simply not a known offer (R14).
-    offers = Offer.objects.in_bulk([line.offer_id for line in lines if "\x00" not in str(line.offer_id)])
+    # An id PostgreSQL cannot even compare (NUL) is simply not a known offer (R14). In any case, as
+    # Partner Center's offer ids are read: they are unique ignoring case (offer_id_unique_ignoring_case,
+    # whose index serves this lookup).
+    # Exact ids too: SQLite's lower() folds ASCII letters only.
+    ids = {str(line.offer_id) for line in lines if "\x00" not in str(line.offer_id)}
+    wanted = {offer_id.lower() for offer_id in ids}
+    found = Offer.objects.alias(lowered=Lower("id")).filter(Q(lowered__in=wanted) | Q(id__in=ids))
+    offers = {offer.id.lower(): offer for offer in found}
     errors: dict = {}
     checked = []
     # A line without a number takes the lowest one no line was given: by position, two lines
@@ -110,7 +122,7 @@ def order_lines_check(*, lines: list[LineItem]) -> list[tuple[int, Offer, int]]:
     for index, line in enumerate(lines, start=1):
         number = line.line_item_number if line.line_item_number is not None else next(unused)
         field = f"line_{index - 1}"
-        offer = offers.get(line.offer_id)
+        offer = offers.get(str(line.offer_id).lower())
         if offer is None or not offer.is_active:
             errors[field] = [
                 ValidationError(

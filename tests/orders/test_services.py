@@ -126,6 +126,23 @@ def test_r8_unknown_and_inactive_offers_are_refused(actor, admin_agent, customer
     assert _nothing_written()
 
 
+def test_r8_an_offer_id_in_another_case_orders_that_offer(actor, admin_agent, customer):
+    # Offer ids are unique ignoring case (Partner Center's: CFQ7TTC0LH18:0001 in any case).
+    offer = OfferFactory(id="CFQ7TTC0LH18:0001")
+    order = _place(actor, admin_agent, customer, [LineItem("cfq7ttc0lh18:0001", 2)])
+    assert list(order.lines.values_list("offer_id", "quantity")) == [(offer.id, 2)]
+    assert order.subscriptions.get().offer == offer
+
+
+def test_r15_a_retry_naming_the_offer_in_another_case_places_nothing_new(actor, admin_agent, customer):
+    OfferFactory(id="CFQ7TTC0LH18:0001")
+    key = uuid.uuid4()
+    first = _place(actor, admin_agent, customer, [LineItem("CFQ7TTC0LH18:0001", 2)], idempotency_key=key)
+    again = _place(actor, admin_agent, customer, [LineItem("cfq7ttc0lh18:0001", 2)], idempotency_key=key)
+    assert again == first
+    assert Order.objects.count() == 1
+
+
 def test_r8_an_order_needs_at_least_one_line(actor, admin_agent, customer):
     with pytest.raises(ValidationError):
         _place(actor, admin_agent, customer, [])
