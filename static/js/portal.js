@@ -58,6 +58,14 @@ document.addEventListener("DOMContentLoaded", () => {
     sessionStorage.setItem(KEPT, JSON.stringify({ path: location.pathname, forms: kept, revalidate }));
   };
   document.querySelectorAll("form[data-keep-input]").forEach((form) => {
+    // A secret shown once (a new API token) is gone after the switch's reload: ask first.
+    form.addEventListener("submit", (event) => {
+      const shownOnce = document.querySelector("[data-shown-once]");
+      if (shownOnce && !window.confirm(shownOnce.dataset.shownOnce)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    });
     form.addEventListener("submit", keepInput);
   });
   // R14: a date typed in part (a month, no year) is sent as nothing, and the server could only

@@ -218,3 +218,38 @@ def test_r14_r16_f1_switching_language_shows_step_1_errors_again_and_creates_not
     company = page.get_by_role("group", name=CHINESE["Company details"])
     expect(company.get_by_label(CHINESE["Domain prefix"])).to_have_value("wingtiptoys")
     assert not Customer.objects.exists()
+
+
+def test_r16_switching_language_asks_first_while_a_new_api_token_is_shown(
+    page, live_server, sign_in, sales_agent
+):
+    """The token is shown once: the switch's reload would lose it without a word."""
+    sign_in(page, sales_agent)
+    page.goto(live_server.url + reverse("api_tokens"))
+    page.get_by_role("button", name="Create API token").click()
+    token = page.get_by_test_id("new-token").inner_text()
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_label("Language").select_option("zh-hans")
+    page.get_by_role("button", name="Switch", exact=True).click()
+    page.wait_for_timeout(300)
+
+    assert asked and "shown only once" in asked[0]
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_test_id("new-token")).to_have_text(token)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name="Switch", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
+    expect(page.get_by_test_id("new-token")).to_have_count(0)
+    # Without a new token on the page, the switch asks nothing.
+    page.get_by_label("语言").select_option("en")
+    with page.expect_navigation():
+        page.get_by_role("button", name="切换", exact=True).click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
