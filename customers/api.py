@@ -15,6 +15,7 @@ from rest_framework.fields import empty
 from rest_framework.response import Response
 
 from agreements.api import StrictCharField
+from agreements.services import agreements_available
 from customers.models import Channel
 from customers.selectors import customer_get, customer_list, customer_prefix_condition
 from customers.services import customer_create
@@ -153,10 +154,16 @@ class CustomerSerializer(serializers.Serializer):
     id = serializers.UUIDField(source="tenant_id")
     companyProfile = CompanyProfileSerializer(source="*")
     billingProfile = BillingProfileSerializer(source="*")
-    agreementStatus = serializers.CharField(
-        source="agreement_status", help_text="Accord's addition: confirmed or required."
+    agreementStatus = serializers.SerializerMethodField(
+        help_text=(
+            "Accord's addition: confirmed or required; null outside the public cloud, where "
+            "agreements do not exist and orders need none (R10)."
+        )
     )
     attributes = serializers.SerializerMethodField()
+
+    def get_agreementStatus(self, obj) -> str | None:
+        return obj.agreement_status if agreements_available() else None
 
     def get_attributes(self, obj) -> dict:
         return {"objectType": "Customer"}

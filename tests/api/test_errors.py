@@ -482,6 +482,23 @@ def test_r10_agreement_endpoints_answer_a_clear_error_outside_the_public_cloud(
     assert not Confirmation.objects.exists()
 
 
+@pytest.mark.parametrize("cloud", ["china", "germany", "usgov"])
+def test_r10_customers_have_no_agreement_status_outside_the_public_cloud(
+    api, admin_agent, customer, settings, cloud
+):
+    # "required" told a script to confirm first, where no confirmation exists or is needed.
+    settings.PORTAL_CLOUD = cloud
+    client = api(admin_agent)
+
+    listed = client.get("/v1/customers").json()["items"]
+    single = client.get(f"/v1/customers/{customer.tenant_id}").json()
+
+    assert [item["agreementStatus"] for item in listed] == [None]
+    assert single["agreementStatus"] is None
+    settings.PORTAL_CLOUD = "public"
+    assert client.get(f"/v1/customers/{customer.tenant_id}").json()["agreementStatus"] == "required"
+
+
 def test_r10_orders_need_no_confirmation_outside_the_public_cloud(api, admin_agent, customer, settings):
     settings.PORTAL_CLOUD = "china"
     offer = OfferFactory()
