@@ -57,6 +57,15 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     sessionStorage.setItem(KEPT, JSON.stringify({ path: location.pathname, forms: kept, revalidate }));
   };
+  // A submit that cannot be undone (revoking an API token) asks first.
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+    });
+  });
   document.querySelectorAll("form[data-keep-input]").forEach((form) => {
     // A secret shown once (a new API token) is gone after the switch's reload: ask first.
     form.addEventListener("submit", (event) => {

@@ -1,6 +1,8 @@
 """Foundation in a real browser: each demo role signs in through the form (PRODUCT §7)."""
 
 import pytest
+from django.urls import reverse
+from knox.models import AuthToken
 
 from accounts import roles
 from tests.factories import StaffFactory, UserFactory
@@ -60,3 +62,26 @@ def test_r16_language_switch_on_every_page(page, live_server, sign_in, partner):
     with page.expect_navigation():
         page.get_by_role("button", name="切换", exact=True).click()
     assert page.get_by_role("button", name="Sign out").is_visible()
+
+
+def test_revoking_an_api_token_asks_first(page, live_server, sign_in, sales_agent):
+    """A misclick would stop every script that sends the token, at once and for good."""
+    instance, _token = AuthToken.objects.create(user=sales_agent)
+    sign_in(page, sales_agent)
+    page.goto(live_server.url + reverse("api_tokens"))
+    asked = []
+
+    def dismiss(dialog):
+        asked.append(dialog.message)
+        dialog.dismiss()
+
+    page.once("dialog", dismiss)
+    page.get_by_role("button", name=f"Revoke token {instance.token_key}").click()
+    page.wait_for_timeout(300)
+    assert asked == [f"Revoke token {instance.token_key}…? Scripts that send it stop working at once."]
+    assert AuthToken.objects.filter(pk=instance.pk).exists()
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    with page.expect_navigation():
+        page.get_by_role("button", name=f"Revoke token {instance.token_key}").click()
+    assert not AuthToken.objects.filter(pk=instance.pk).exists()
