@@ -339,8 +339,15 @@ class CustomerEditView(PermissionRequiredMixin, View):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
         form = CustomerEditForm(data=request.POST)
         if is_revalidation(request):
-            # Judged as saving would judge it, never saved (R16).
-            _report_update_errors(form, customer, form.changes()[0] if form.is_valid() else None)
+            # Judged as saving would judge it (the changes with the stored details: a phone kept
+            # for a country changed), never saved (R16).
+            if form.is_valid():
+                try:
+                    customer_update_validate(customer=customer, **form.changes()[0])
+                except ValidationError as exc:
+                    add_service_errors(form, exc)
+            else:
+                _report_update_errors(form, customer)
         elif form.is_valid():
             changes, seen = form.changes()
             if seen is not None and not changes:
@@ -372,10 +379,10 @@ class CustomerEditView(PermissionRequiredMixin, View):
         return render(request, self.template_name, {"customer": customer, "form": form})
 
 
-def _report_update_errors(form, customer, details: dict | None = None) -> None:
-    """R14: the rules' errors about these details (by default those that cleaned: a phone for the
-    country too, now) on the form."""
-    details = form.details() if details is None else details
+def _report_update_errors(form, customer) -> None:
+    """R14: the rules' errors about the details that cleaned (a phone for the country too, now)
+    on a form refused for the others."""
+    details = form.details()
     try:
         customer_update_validate(customer=customer, **details)
     except ValidationError as exc:

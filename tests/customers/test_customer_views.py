@@ -1183,3 +1183,26 @@ def test_r16_edit_form_a_language_switch_shows_the_errors_and_saves_nothing(clie
     assert valid.status_code == 200 and not valid.context["form"].errors
     customer.refresh_from_db()
     assert customer.company_name != "Renamed"
+
+
+def test_r16_edit_form_a_language_switch_shows_the_phone_refused_for_a_new_country(
+    client, sales_agent, partner
+):
+    # The phone was kept and the country changed: saving refuses the phone, so must the page
+    # shown again after a switch, though the phone itself was not changed.
+    customer = CustomerFactory(partner=partner, country="US", contact_phone="+14255550100")
+    signed_in(client, sales_agent)
+    url = reverse("customers:edit", kwargs={"tenant_id": customer.tenant_id})
+    form = client.get(url).context["form"]
+    # As the page posts it: each field beside the value it was drawn with (CustomerEditForm).
+    shown = {name: form[name].value() or "" for name in form.fields}
+    data = {**shown, **{form[name].html_initial_name: value for name, value in shown.items()}}
+    data["country"] = "CN"
+
+    saved = client.post(url, data).context["form"].errors
+    switched = client.post(url, {**data, "revalidate": "1"}).context["form"].errors
+
+    assert list(saved) == ["contact_phone"]
+    assert switched == saved
+    customer.refresh_from_db()
+    assert customer.country == "US"
