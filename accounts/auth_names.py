@@ -61,10 +61,32 @@ def _group_permission_str(row) -> str:
     return text % {"group": row.group, "permission": row.permission}
 
 
+def _related_objects_with_both_ends(original):
+    """The admin's delete confirmation collects a user's or group's many-to-many rows by one end
+    and names each by both (above): the other end, and a permission's content type, with the rows,
+    not a query per row (a role's group with a thousand members)."""
+
+    def related_objects(self, related_model, related_fields, objs):
+        rows = original(self, related_model, related_fields, objs)
+        if not related_model._meta.auto_created:
+            return rows
+        ends = [field for field in related_model._meta.concrete_fields if field.is_relation]
+        joined = [field.name for field in ends]
+        joined += [f"{field.name}__content_type" for field in ends if field.related_model is Permission]
+        return rows.select_related(*joined)
+
+    related_objects.both_ends = True
+    return related_objects
+
+
 def install(user_model) -> None:
     """Give Permission, the roles' groups and the auth many-to-many rows translated names."""
+    from django.contrib.admin.utils import NestedObjects
+
     Permission.__str__ = _permission_str
     Group.__str__ = _group_str
+    if not getattr(NestedObjects.related_objects, "both_ends", False):
+        NestedObjects.related_objects = _related_objects_with_both_ends(NestedObjects.related_objects)
     names = [
         (user_model.groups.through, _user_group_str, _("group membership"), _("group memberships")),
         (

@@ -8,8 +8,12 @@ import polib
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group, Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
+
+from tests import factories
 
 pytestmark = pytest.mark.django_db
 
@@ -263,6 +267,36 @@ def test_r16_the_roles_are_named_in_chinese_in_the_admin(client, staff_user, adm
     assert Group.objects.filter(name="Sales agent").exists()
     with translation.override("en"):
         assert str(Group.objects.get(name="Sales agent")) == "Sales agent"
+
+
+def test_r16_delete_confirmations_name_memberships_without_a_query_per_row(client, staff_user, partner):
+    """Naming a membership reads both its ends: with the rows, however many a role's group has."""
+    group = Group.objects.create(name="Auditors")
+    member = factories.UserFactory(partner=partner, username="first.member")
+    client.force_login(staff_user)
+
+    def queries(url):
+        _zh_hans(client, url)  # warm: content types, the session
+        with CaptureQueriesContext(connection) as captured:
+            _zh_hans(client, url)
+        return len(captured)
+
+    def grow(start, count):
+        permissions = Permission.objects.order_by("pk")[start : start + count]
+        group.permissions.add(*permissions)
+        member.user_permissions.add(*permissions)
+        for index in range(count):
+            factories.UserFactory(partner=partner, username=f"member.{start + index}").groups.add(group)
+
+    group_page = f"/admin/auth/group/{group.pk}/delete/"
+    user_page = f"/admin/accounts/user/{member.pk}/delete/"
+    member.groups.add(group)
+    grow(0, 1)
+    few = queries(group_page), queries(user_page)
+    grow(1, 20)
+    many = queries(group_page), queries(user_page)
+
+    assert many == few
 
 
 def test_r16_sign_in_lockouts_are_chinese_in_the_admin(client, staff_user):
