@@ -24,8 +24,10 @@ USERS = [
 
 def seed_users(*, password: str) -> dict[str, User]:
     """Create or refresh the demo partners and users; return users by username."""
+    # Found ignoring case, as partner names are unique (a demo partner renamed "Contoso partner"
+    # is the same partner), and given back its name.
     partners = {
-        name: Partner.objects.update_or_create(name=name, defaults={"type": type_})[0]
+        name: Partner.objects.update_or_create(name__iexact=name, defaults={"name": name, "type": type_})[0]
         for name, type_ in PARTNERS.items()
     }
     users = {}

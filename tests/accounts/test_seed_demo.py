@@ -38,6 +38,16 @@ def test_seed_demo_is_idempotent(settings):
     assert (User.objects.count(), Partner.objects.count(), Customer.objects.count()) == counts
 
 
+def test_seed_demo_finds_a_demo_partner_renamed_in_another_case(settings):
+    # Partner names are unique ignoring case: creating "Contoso Partner" again would be refused.
+    settings.DEBUG = True
+    call_command("seed_demo")
+    Partner.objects.filter(name="Contoso Partner").update(name="CONTOSO partner")
+    call_command("seed_demo")
+    assert Partner.objects.filter(name__iexact="Contoso Partner").get().name == "Contoso Partner"
+    assert User.objects.get(username="sales.agent").partner.name == "Contoso Partner"
+
+
 def test_seed_demo_refuses_with_debug_off_unless_forced(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG"):
