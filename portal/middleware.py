@@ -10,6 +10,8 @@ import logging
 import re
 import sys
 
+from django.contrib import messages
+from django.contrib.admin import helpers as admin_helpers
 from django.contrib.admin.views import main as changelist
 from django.core.exceptions import FieldError, ValidationError
 from django.core.signals import got_request_exception
@@ -18,6 +20,7 @@ from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.deprecation import MiddlewareMixin
+from django.utils.translation import gettext as _
 
 from portal.api import error_body
 
@@ -124,12 +127,16 @@ class AdminLookupMiddleware(MiddlewareMixin):
     only as far as building the query: a NUL byte (which PostgreSQL refuses in a statement),
     year 0, a range, an integer past 64 bits or an invalid regex failed later, running or
     rendering the list: a 500. The admin's own answer to a lookup it cannot use
-    is its unfiltered list with ?e=1.
+    is its unfiltered list with ?e=1. An action posted for rows that are no rows' keys is
+    answered as one posted with no rows selected.
     """
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         if not _admin_list(request):
             return None
+        model_admin = getattr(view_func, "model_admin", None)
+        if request.method == "POST" and model_admin is not None:
+            return self._unselected(request, model_admin.model)
         for name, value in request.GET.items():
             # A NUL byte in any parameter (the search too). SQLite runs a regex in Python: an
             # invalid one is its OperationalError, which would read as the database down (503).
@@ -160,6 +167,23 @@ class AdminLookupMiddleware(MiddlewareMixin):
         return None
 
     @staticmethod
+    def _unselected(request, model) -> HttpResponse | None:
+        """An action's POST whose selected rows are no keys of the list's rows ("x", a NUL byte, an
+        integer past 64 bits): the admin filtered by them, a 500. Answered as the admin answers
+        an action with nothing selected."""
+        for key in request.POST.getlist(admin_helpers.ACTION_CHECKBOX_NAME):
+            if not _is_key(model, key):
+                messages.warning(
+                    request,
+                    _(
+                        "Items must be selected in order to perform actions on them. No items have "
+                        "been changed."
+                    ),
+                )
+                return HttpResponseRedirect(request.get_full_path())
+        return None
+
+    @staticmethod
     def _unfiltered(request) -> HttpResponse:
         return HttpResponseRedirect(f"{request.path}?{changelist.ERROR_FLAG}=1")
 
@@ -167,6 +191,22 @@ class AdminLookupMiddleware(MiddlewareMixin):
 def _admin_list(request) -> bool:
     match = request.resolver_match
     return bool(match and match.namespace == "admin" and (match.url_name or "").endswith("_changelist"))
+
+
+# What a 64-bit integer column holds (Django's auto fields on PostgreSQL; SQLite's integers).
+_INTEGER_KEYS = range(-(2**63), 2**63)
+
+
+def _is_key(model, value: str) -> bool:
+    """Whether `value` can be one of `model`'s primary keys, as the database compares them."""
+    if "\x00" in value:
+        return False
+    pk = model._meta.pk
+    try:
+        key = pk.to_python(value)
+    except ValidationError:
+        return False
+    return not isinstance(key, int) or key in _INTEGER_KEYS
 
 
 def _compiles(pattern: str) -> bool:

@@ -121,3 +121,44 @@ def test_r14_admin_history_pages_with_an_id_that_is_no_id_are_404(client, staff_
     # The pages themselves still work for real ids.
     assert client.get(f"/admin/customers/customer/{customer.pk}/history/").status_code == 200
     assert client.get(f"/admin/customers/customer/{customer.pk}/history/{version}/").status_code == 200
+
+
+@pytest.mark.parametrize("selected", ["x", "a\x00b", str(2**63), "1.5", ""])
+def test_r14_every_admin_action_on_rows_that_are_no_rows_changes_nothing_and_says_so(
+    client, staff_user, partner, selected
+):
+    """An action's selected rows went to the admin's filter as they came: "x" was a 500 on every
+    list whose keys are numbers. Where the text could be a key (an offer id), it selects nothing."""
+    customer = confirmed_customer(partner=partner)
+    client.force_login(staff_user)
+    client.raise_request_exception = False
+    failures = []
+    for url in _changelists():
+        response = client.post(
+            url, {"action": "delete_selected", "_selected_action": [selected], "index": "0"}, follow=True
+        )
+        if response.status_code != 200:
+            failures.append((url, response.status_code))
+    assert not failures
+    customers = reverse("admin:customers_customer_changelist")
+    data = {"action": "delete_selected", "_selected_action": [selected]}
+    response = client.post(customers, data, follow=True)
+    assert response.redirect_chain == [(customers, 302)]
+    assert [str(message) for message in response.context["messages"]] == [
+        "Items must be selected in order to perform actions on them. No items have been changed."
+    ]
+    assert type(customer).objects.filter(pk=customer.pk).exists()
+
+
+def test_r14_an_admin_action_on_real_rows_still_runs(client, staff_user):
+    from axes.models import AccessAttempt
+
+    attempt = AccessAttempt.objects.create(username="someone", failures_since_start=1, ip_address="192.0.2.1")
+    client.force_login(staff_user)
+    url = reverse("admin:axes_accessattempt_changelist")
+    data = {"action": "delete_selected", "_selected_action": [attempt.pk], "post": "yes"}
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302
+    assert not AccessAttempt.objects.exists()
