@@ -79,7 +79,9 @@ class Offer(models.Model):
                 }
             )
         # R9: a license count stays within its offer's bounds; outside them, F5 and the API
-        # would refuse even the count the subscription has.
+        # would refuse even the count the subscription has. Checked when staff save, not held:
+        # a count changed in the same moment is judged by the bounds it read (the services lock
+        # the customer, not the offer, which every partner's orders share).
         lowest, highest = self.quantities_in_use if stored is not None else (None, None)
         errors = {}
         if highest is not None and self.max_quantity is not None and self.max_quantity < highest:
