@@ -269,7 +269,7 @@ class CustomerOrderView(ApiView):
     )
     def get(self, request, tenant_id, order_id):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
-        order = order_get(customer=customer, api_id=order_id)
+        order = order_get(user=request.user, customer=customer, api_id=order_id)
         prefetch_related_objects([order], "lines__subscriptions")
         return Response(OrderSerializer(order).data)
 

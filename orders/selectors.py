@@ -25,10 +25,14 @@ def order_list(*, customer) -> QuerySet[Order]:
     )
 
 
-def order_get(*, customer, api_id) -> Order:
-    """One order of a customer already scoped to the user's partner (customer_get), by API id; else 404."""
+def order_get(*, user, customer, api_id) -> Order:
+    """One order of a customer of the user's partner, by its API id; else 404 (R12)."""
     try:
-        return order_list(customer=customer).select_related("customer").get(api_id=uuid.UUID(str(api_id)))
+        return (
+            order_list(customer=customer)
+            .select_related("customer")
+            .get(api_id=uuid.UUID(str(api_id)), customer__partner_id=user.partner_id)
+        )
     except (ValueError, TypeError, Order.DoesNotExist):
         raise Http404 from None
 
