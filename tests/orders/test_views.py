@@ -456,6 +456,14 @@ def test_f5_bad_license_counts_get_a_message_next_to_the_field(
     assert subscription.quantity == 5
 
 
+def test_f5_a_refused_license_count_has_the_error_summary(signed_in, customer, license_offer):
+    """WCAG 3.3.1, as on every other form: the summary portal.js focuses, linking to the field."""
+    subscription = SubscriptionFactory(order__customer=customer, customer=customer, offer=license_offer)
+    page = signed_in.post(_quantity_url(subscription), {"quantity": "301"}).content.decode()
+    assert "data-error-summary" in page
+    assert 'href="#id_quantity"' in page
+
+
 def test_f5_usage_based_subscriptions_have_no_change_action(signed_in, customer, usage_offer):
     subscription = SubscriptionFactory(
         order__customer=customer, customer=customer, offer=usage_offer, quantity=None
