@@ -223,6 +223,11 @@ def order_place(
 
 
 @transaction.atomic
+def subscription_quantity_check(*, subscription: Subscription, quantity) -> int:
+    """The new license count as an int within the offer's bounds; records nothing."""
+    return _check_quantity(subscription.offer, quantity, "quantity")
+
+
 def subscription_set_quantity(
     *,
     actor: Actor,
@@ -254,7 +259,7 @@ def subscription_set_quantity(
         )
     if agreements_available() and not customer.is_confirmed:
         raise AgreementRequired(LICENSE_COUNT_BLOCKED_MESSAGE)
-    quantity = _check_quantity(subscription.offer, quantity, "quantity")
+    quantity = subscription_quantity_check(subscription=subscription, quantity=quantity)
     if quantity == subscription.quantity:
         return subscription  # nothing changes, so nothing is written or audited (R13)
     if seen_quantity is not None and seen_quantity != subscription.quantity:

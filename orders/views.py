@@ -24,6 +24,7 @@ from orders.services import (
     agreement_gate_blocks,
     order_lines_check,
     order_place,
+    subscription_quantity_check,
     subscription_set_quantity,
 )
 from portal.audit import actor_from_request
@@ -223,7 +224,15 @@ def subscription_quantity(request, tenant_id, subscription_id):
     form = LicenseCountForm(
         initial={"quantity": subscription.quantity, "seen_quantity": subscription.quantity}
     )
-    if request.method == "POST":
+    if is_revalidation(request):
+        # R16: the count judged again in the language just chosen; nothing recorded.
+        form = LicenseCountForm(request.POST)
+        if form.is_valid():
+            try:
+                subscription_quantity_check(subscription=subscription, quantity=form.cleaned_data["quantity"])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+    elif request.method == "POST":
         form = LicenseCountForm(request.POST)
         if form.is_valid():
             before = subscription.quantity

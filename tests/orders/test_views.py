@@ -464,6 +464,29 @@ def test_f5_a_refused_license_count_has_the_error_summary(signed_in, customer, l
     assert 'href="#id_quantity"' in page
 
 
+def test_r16_f5_a_language_switch_shows_the_license_count_errors_again_and_changes_nothing(
+    signed_in, customer, license_offer
+):
+    """After a language switch portal.js posts the refused count again, marked `revalidate`."""
+    subscription = SubscriptionFactory(
+        order__customer=customer, customer=customer, offer=license_offer, quantity=5
+    )
+    form = signed_in.get(_quantity_url(subscription)).content.decode()
+    assert "data-revalidate" in form
+    data = {"quantity": "301", "seen_quantity": "5", "revalidate": "1"}
+    refused = signed_in.post(_quantity_url(subscription), data, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert refused.status_code == 200
+    assert "数量必须介于 1 和 300 之间" in " ".join(refused.context["form"].errors["quantity"])
+    assert 'value="301"' in refused.content.decode()
+
+    valid = signed_in.post(_quantity_url(subscription), {**data, "quantity": "9"})
+    assert valid.status_code == 200
+    assert not valid.context["form"].errors
+    subscription.refresh_from_db()
+    assert subscription.quantity == 5
+    assert subscription.history.count() == 1
+
+
 def test_f5_usage_based_subscriptions_have_no_change_action(signed_in, customer, usage_offer):
     subscription = SubscriptionFactory(
         order__customer=customer, customer=customer, offer=usage_offer, quantity=None
