@@ -222,12 +222,12 @@ def order_place(
     return order
 
 
-@transaction.atomic
 def subscription_quantity_check(*, subscription: Subscription, quantity) -> int:
     """The new license count as an int within the offer's bounds; records nothing."""
     return _check_quantity(subscription.offer, quantity, "quantity")
 
 
+@transaction.atomic
 def subscription_set_quantity(
     *,
     actor: Actor,

@@ -4,6 +4,7 @@ Also: a second app server on the same PostgreSQL sees every write at once and
 accepts the same session (no state in process memory, PRODUCT §7).
 """
 
+import ast
 import datetime
 import http.cookiejar
 import logging
@@ -11,6 +12,7 @@ import re
 import threading
 import urllib.parse
 import urllib.request
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -117,6 +119,28 @@ def test_r14_r9_license_count_is_unchanged_when_the_write_fails(admin_agent, act
         subscription_set_quantity(actor=actor(admin_agent), subscription=subscription, quantity=42)
     assert Subscription.objects.get(pk=subscription.pk).quantity == subscription.quantity
     assert subscription.history.count() <= 1
+
+
+# The services that write, each one transaction (all or nothing). Twice this session a function
+# added above one of them took its @transaction.atomic: SQLite's tests did not notice, as its
+# select_for_update is a no-op outside a transaction too.
+WRITE_SERVICES = {
+    "agreements/services.py": {"confirmation_record"},
+    "customers/services.py": {"customer_create", "customer_update"},
+    "orders/services.py": {"order_place", "subscription_set_quantity"},
+}
+
+
+@pytest.mark.parametrize("module", sorted(WRITE_SERVICES))
+def test_r14_every_service_that_writes_is_one_transaction(module):
+    tree = ast.parse((Path(__file__).resolve().parents[2] / module).read_text())
+    atomic = {
+        node.name
+        for node in tree.body
+        if isinstance(node, ast.FunctionDef)
+        and any(ast.unparse(decorator) == "transaction.atomic" for decorator in node.decorator_list)
+    }
+    assert atomic == WRITE_SERVICES[module]
 
 
 # Through HTTP: a clear 503 ------------------------------------------------------------------
