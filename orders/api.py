@@ -6,7 +6,13 @@ these views only translate JSON and answer 403 code 13605 when a gate refuses.
 
 from django.core.validators import MaxLengthValidator, MinLengthValidator
 from django.db.models import prefetch_related_objects
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_field
+from drf_spectacular.utils import (
+    OpenApiExample,
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+)
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
@@ -274,23 +280,37 @@ class CustomerOrderView(ApiView):
         return Response(OrderSerializer(order).data)
 
 
+ORDER_FILTER_PARAMETER = OpenApiParameter(
+    name="order_id",
+    type=str,
+    required=False,
+    description=(
+        "Only the subscriptions this order created (Partner Center's \"Get a list of subscriptions by "
+        "order\"). An order that is not this customer's is 404, like a missing one (R12)."
+    ),
+)
+
+
 class CustomerSubscriptionsView(ApiView):
-    """GET /v1/customers/{tenantId}/subscriptions."""
+    """GET /v1/customers/{tenantId}/subscriptions[?order_id={orderId}]."""
 
     required_permissions = {"GET": ["orders.view_subscription"]}
 
     @extend_schema(
         operation_id="customer_subscriptions_list",
-        summary="Get a customer's subscriptions",
-        parameters=[TENANT_ID_PARAMETER],
+        summary="Get a customer's subscriptions, or those of one of its orders",
+        parameters=[TENANT_ID_PARAMETER, ORDER_FILTER_PARAMETER],
         tags=["orders"],
         responses=common_responses({200: SubscriptionCollection}, 404),
     )
     def get(self, request, tenant_id):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
-        return Response(
-            collection(SubscriptionSerializer(subscription_list(customer=customer), many=True).data)
-        )
+        # A script written for Partner Center asks for one order's subscriptions this way; read as
+        # no filter, it would get every subscription of the customer as if the order had created them.
+        order_id = (request.query_params.get("order_id") or "").strip()
+        order = order_get(user=request.user, customer=customer, api_id=order_id) if order_id else None
+        subscriptions = subscription_list(customer=customer, order=order)
+        return Response(collection(SubscriptionSerializer(subscriptions, many=True).data))
 
 
 class CustomerSubscriptionView(ApiView):

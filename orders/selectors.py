@@ -44,12 +44,12 @@ def order_from_submission(*, customer, idempotency_key) -> Order | None:
     return Order.objects.filter(customer=customer, idempotency_key=idempotency_key).first()
 
 
-def subscription_list(*, customer) -> QuerySet[Subscription]:
-    return (
-        Subscription.objects.filter(customer=customer)
-        .select_related("offer", "order")
-        .order_by("created_at", "id")
-    )
+def subscription_list(*, customer, order: Order | None = None) -> QuerySet[Subscription]:
+    """The customer's subscriptions; with `order`, only those it created (an order of that customer)."""
+    qs = Subscription.objects.filter(customer=customer)
+    if order is not None:
+        qs = qs.filter(order=order)
+    return qs.select_related("offer", "order").order_by("created_at", "id")
 
 
 def subscription_get(*, user, customer, subscription_id=None, api_id=None) -> Subscription:

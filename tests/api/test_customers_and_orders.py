@@ -452,3 +452,39 @@ def test_r12_order_ids_do_not_tell_how_many_orders_other_partners_placed(api, sa
     # A subscription names its order by the same id.
     subscriptions = client.get(f"/v1/customers/{customer.tenant_id}/subscriptions").json()["items"]
     assert sorted(s["orderId"] for s in subscriptions) == sorted(ids)
+
+
+def test_api_6_subscriptions_by_order_are_only_those_the_order_created(api, helpdesk_agent, partner):
+    # Partner Center's "Get a list of subscriptions by order": GET …/subscriptions?order_id={orderId}.
+    customer = confirmed_customer(partner=partner)
+    first, second = OrderFactory(customer=customer), OrderFactory(customer=customer)
+    ours = [SubscriptionFactory(order=first, customer=customer) for _ in range(2)]
+    SubscriptionFactory(order=second, customer=customer)
+    client = api(helpdesk_agent)
+    base = f"/v1/customers/{customer.tenant_id}/subscriptions"
+
+    response = client.get(f"{base}?order_id={first.api_id}")
+
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert sorted(item["id"] for item in body["items"]) == sorted(str(s.api_id) for s in ours)
+    assert {item["orderId"] for item in body["items"]} == {str(first.api_id)}
+    assert body["totalCount"] == 2
+    # Blank is no filter, as a blank agreementType is the default.
+    assert client.get(f"{base}?order_id=").json()["totalCount"] == 3
+
+
+def test_r12_subscriptions_of_another_partners_order_are_404_like_a_missing_orders(
+    api, sales_agent, partner, other_partner
+):
+    customer = confirmed_customer(partner=partner)
+    SubscriptionFactory(order=OrderFactory(customer=customer), customer=customer)
+    theirs_customer = confirmed_customer(partner=other_partner)
+    theirs = OrderFactory(customer=theirs_customer)
+    SubscriptionFactory(order=theirs, customer=theirs_customer)
+    other_customer_of_ours = OrderFactory(customer=confirmed_customer(partner=partner))
+    client = api(sales_agent)
+    base = f"/v1/customers/{customer.tenant_id}/subscriptions"
+
+    for order_id in (theirs.api_id, other_customer_of_ours.api_id, uuid.uuid4(), "not-an-id", "%00"):
+        assert_error(client.get(f"{base}?order_id={order_id}"), 404, 1004, "NotFound")
