@@ -1,8 +1,9 @@
 """Property-based run over the whole OpenAPI schema (R14): no 500s, responses match the schema.
 
 Schemathesis calls the WSGI application in-process with a Bearer token of an
-admin agent. Path ids are pointed at a real customer and subscription so that
-generated bodies reach the services instead of stopping at a 404.
+admin agent. Path ids are pointed at a real customer, order and subscription so
+that generated bodies reach the services, and answers are checked against the
+schema, instead of stopping at a 404.
 """
 
 import json
@@ -109,13 +110,13 @@ def targets(admin_agent, wsgi_app):
     customer = confirmed_customer(partner=admin_agent.partner, country="GB")
     offer = OfferFactory(id="LICENSE:0001", name="Licence offer")
     OfferFactory(id="USAGE:0001", name="Usage offer", billing_type="usage", max_quantity=1)
-    subscription = SubscriptionFactory(
-        order=OrderFactory(customer=customer, placed_by=admin_agent), customer=customer, offer=offer
-    )
+    order = OrderFactory(customer=customer, placed_by=admin_agent)
+    subscription = SubscriptionFactory(order=order, customer=customer, offer=offer)
     _instance, token = AuthToken.objects.create(user=admin_agent)
     return {
         "headers": {"Authorization": f"Bearer {token}"},
         "tenant_id": str(customer.tenant_id),
+        "order_id": str(order.api_id),
         "subscription_id": str(subscription.api_id),
     }
 
@@ -133,7 +134,7 @@ def targets(admin_agent, wsgi_app):
 )
 def test_r14_api_never_answers_500_and_matches_its_schema(case, targets):
     if case.path_parameters:
-        for name in ("tenant_id", "subscription_id"):
+        for name in ("tenant_id", "order_id", "subscription_id"):
             if name in case.path_parameters:
                 case.path_parameters[name] = targets[name]
     case.call_and_validate(headers=targets["headers"], checks=CHECKS)
