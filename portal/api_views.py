@@ -14,6 +14,8 @@ from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.api import NOT_FOUND_DESCRIPTION, JSONBodyParser, PortalPermission, error_body
@@ -66,6 +68,13 @@ class SchemaView(SpectacularAPIView):
 
     def _get_version_parameter(self, request):
         return None
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        # An error is Partner Center's JSON body like every API error (R14), not that body written
+        # in the schema's YAML: an unknown ?format=, an Accept it cannot serve, a POST.
+        if isinstance(response, Response) and response.status_code >= 400:
+            request.accepted_renderer, request.accepted_media_type = JSONRenderer(), JSONRenderer.media_type
+        return super().finalize_response(request, response, *args, **kwargs)
 
 
 # The words of the API's paths, by their lower case: every other segment is an id.

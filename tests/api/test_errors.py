@@ -509,3 +509,20 @@ def test_r10_orders_need_no_confirmation_outside_the_public_cloud(api, admin_age
 
     assert response.status_code == 201, response.content
     assert Subscription.objects.get().quantity == 2
+
+
+@pytest.mark.parametrize(
+    "method, query, accept, status",
+    [
+        ("get", "?format=xml", "*/*", 404),
+        ("get", "", "text/html", 406),
+        ("get", "?format=json", "application/xml", 406),
+        ("post", "", "*/*", 405),
+    ],
+)
+def test_r14_schema_errors_are_the_json_error_body(client, method, query, accept, status):
+    # They were the same body written in the schema's YAML, as application/vnd.oai.openapi.
+    response = getattr(client, method)(f"/api/schema/{query}", headers={"Accept": accept})
+
+    assert_error(response, status, None)
+    assert response["Content-Type"] == "application/json"
