@@ -18,6 +18,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, OpenApiType
 from knox.auth import TokenAuthentication
 from rest_framework import exceptions, permissions, serializers, status
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 from agreements.services import AgreementsUnavailable, ResellerCannotConfirm, agreements_available
@@ -243,6 +244,19 @@ class JSONBodyParser(JSONParser):
             raise exceptions.ParseError("JSON parse error - the body is nested too deeply.") from None
 
 
+class TextJSONBodyParser(JSONBodyParser):
+    """The same JSON sent as text/json, which Partner Center's REST reference accepts beside
+    application/json."""
+
+    media_type = "text/json"
+
+
+class TextJSONRenderer(JSONRenderer):
+    """The same JSON for a client that asks for text/json, which Partner Center answers."""
+
+    media_type = "text/json"
+
+
 def camel_case_names(data):
     """`data` with every object's names starting in lower case: `DateAgreed` → `dateAgreed`.
 
@@ -373,10 +387,10 @@ def error_responses(*statuses: int) -> dict[int, OpenApiResponse]:
         403: "The role may not act, the user has no partner, or the agreement is missing (13605).",
         404: "Unknown customer or another partner's customer (R12).",
         405: "Method not allowed.",
-        406: "Only application/json is served.",
+        406: "Only JSON is served (application/json or text/json).",
         409: "The same acceptor as the current confirmation (600061, agreements only), or an "
         "MS-RequestId already used with another body (1010).",
-        415: "The body must be application/json.",
+        415: "The body must be JSON (application/json or text/json).",
     }
     wanted = {401, 403, 405, 406, *statuses}
     return {code: _error(texts[code]) for code in sorted(wanted)}

@@ -18,7 +18,14 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from portal.api import NOT_FOUND_DESCRIPTION, JSONBodyParser, PortalPermission, error_body
+from portal.api import (
+    NOT_FOUND_DESCRIPTION,
+    JSONBodyParser,
+    PortalPermission,
+    TextJSONBodyParser,
+    TextJSONRenderer,
+    error_body,
+)
 
 # Partner Center's messages are English and scripts match on them, whatever Accept-Language says.
 API_LANGUAGE = "en"
@@ -46,7 +53,8 @@ class ApiView(APIView):
     scripts written for Partner Center compare its English descriptions.
     """
 
-    parser_classes = [JSONBodyParser]
+    parser_classes = [JSONBodyParser, TextJSONBodyParser]
+    renderer_classes = [JSONRenderer, TextJSONRenderer]
     # Deny by default: each view names its `required_permissions` per method (R3, R12).
     permission_classes = [PortalPermission]
 

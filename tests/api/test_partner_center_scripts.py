@@ -412,3 +412,25 @@ def test_r9_api_6_usage_based_subscription_sent_back_by_the_sdk_is_still_refused
     assert response.status_code == 400, response.content
     subscription.refresh_from_db()
     assert subscription.quantity is None
+
+
+def test_api_6_a_body_sent_or_an_answer_asked_for_as_text_json_is_json(api, sales_agent, partner):
+    # Partner Center's REST reference lists text/json beside application/json; it was a 415 or 406.
+    customer = confirmed_customer(partner=partner)
+    offer = OfferFactory(id="LIC:1")
+    client = api(sales_agent)
+    url = f"/v1/customers/{customer.tenant_id}/orders"
+
+    placed = client.client.post(
+        url,
+        data=json.dumps({"lineItems": [{"offerId": offer.id, "quantity": 2}]}),
+        content_type="text/json",
+        headers=client.headers,
+    )
+    listed = client.get(url, headers={"Accept": "text/json"})
+
+    assert placed.status_code == 201, placed.content
+    assert Order.objects.get().lines.get().quantity == 2
+    assert listed.status_code == 200
+    assert listed["Content-Type"] == "text/json"
+    assert json.loads(listed.content)["items"][0]["id"] == placed.json()["id"]
