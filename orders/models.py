@@ -1,5 +1,6 @@
 """The product catalogue, orders and the subscriptions they create."""
 
+import re
 import uuid
 
 from django.conf import settings
@@ -11,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from customers.models import Channel
+
+# What an offer id may hold: printable ASCII without spaces (Offer.clean).
+OFFER_ID_PATTERN = re.compile(r"[\x21-\x7e]+")
 
 
 class Offer(models.Model):
@@ -92,6 +96,14 @@ class Offer(models.Model):
                 ),
                 code="max_below_subscriptions",
                 params={"quantity": highest},
+            )
+        # Partner Center's offer ids are ASCII (a GUID, or PRODUCT:SKU). Beyond ASCII, "unique and
+        # found in any case" would hold on PostgreSQL only: SQLite's lower() folds ASCII letters
+        # alone, so ÄPFEL:1 and äpfel:1 could both exist and an order for äpfel:1 miss ÄPFEL:1.
+        if self.id and not OFFER_ID_PATTERN.fullmatch(self.id):
+            errors["id"] = ValidationError(
+                _("An offer ID has only ASCII letters, digits and punctuation, as Partner Center's do."),
+                code="offer_id_not_ascii",
             )
         if lowest is not None and self.min_quantity is not None and self.min_quantity > lowest:
             errors["min_quantity"] = ValidationError(

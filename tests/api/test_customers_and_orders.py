@@ -6,10 +6,11 @@ import uuid
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.exceptions import ValidationError
 
 from customers.api import NEW_CUSTOMER_EXAMPLE
 from customers.models import Channel, Customer
-from orders.models import Order, Subscription
+from orders.models import Offer, Order, Subscription
 from tests.api.helpers import assert_error
 from tests.factories import (
     CustomerFactory,
@@ -488,3 +489,16 @@ def test_r12_subscriptions_of_another_partners_order_are_404_like_a_missing_orde
 
     for order_id in (theirs.api_id, other_customer_of_ours.api_id, uuid.uuid4(), "not-an-id", "%00"):
         assert_error(client.get(f"{base}?order_id={order_id}"), 404, 1004, "NotFound")
+
+
+@pytest.mark.parametrize("offer_id", ["ÄPFEL:0001", "CFQ7TTC0LH18 0001", "ＣＦＱ７:0001"])
+def test_api_6_offer_ids_are_ascii_so_that_every_database_finds_them_in_any_case(offer_id):
+    # SQLite's lower() folds ASCII letters only: ÄPFEL:0001 and äpfel:0001 could both be stored
+    # there, and an order for äpfel:0001 did not find ÄPFEL:0001.
+    offer = Offer(id=offer_id, name="Apples", billing_type=Offer.BillingType.LICENSE)
+
+    with pytest.raises(ValidationError) as refused:
+        offer.full_clean()
+
+    assert [error.code for error in refused.value.error_dict["id"]] == ["offer_id_not_ascii"]
+    Offer(id="CFQ7TTC0LH18:0001", name="Basic", billing_type=Offer.BillingType.LICENSE).full_clean()
