@@ -138,7 +138,7 @@ def _clean_date_agreed(value, *, user, template: AgreementTemplate) -> datetime.
     return value
 
 
-def _same_acceptor(current: Confirmation | None, candidate: Confirmation) -> bool:
+def _same_acceptor(current: Confirmation | None, candidate: Confirmation | Acceptor) -> bool:
     """R6: the same first name, last name, email and phone as the current confirmation."""
     if current is None:
         return False
@@ -263,13 +263,7 @@ def confirmation_validate(*, user, customer: Customer, acceptor: Acceptor) -> No
     record nothing. A form shown again after a language switch is judged by it (R16)."""
     template = template_for_confirmation()
     cleaned = acceptor_validate(user=user, acceptor=acceptor, country=customer.country, template=template)
-    candidate = Confirmation(
-        first_name=cleaned.first_name,
-        last_name=cleaned.last_name,
-        email=cleaned.email,
-        phone_number=cleaned.phone_number,
-    )
-    if _same_acceptor(customer.current_confirmation, candidate):
+    if _same_acceptor(customer.current_confirmation, cleaned):
         raise _duplicate()
 
 
