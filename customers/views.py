@@ -127,10 +127,13 @@ class CustomerCreateView(PermissionRequiredMixin, View):
     def post(self, request):
         action = request.POST.get("action", "next")
         form = self._form(request.POST)
-        if is_revalidation(request):
-            return self._step1(request, self._judged(form, actor_from_request(request)))
         if not form.is_valid():
             self._check_cleaned_fields(form, actor_from_request(request))
+            return self._step1(request, form)
+        if is_revalidation(request):
+            # R16: step 1 judged again in the language just chosen, with the rules; nothing created.
+            for exc, field_map in self._refusals(form, actor_from_request(request)):
+                add_service_errors(form, exc, field_map)
             return self._step1(request, form)
         key = form.cleaned_data.get("idempotency_key")
         # As typed: the rules' errors below take the fields they refuse out of the form.
@@ -181,15 +184,6 @@ class CustomerCreateView(PermissionRequiredMixin, View):
             add_service_errors(form, exc)
             renew_submission_key(form, exc)
             return self._step1(request, form)
-
-    def _judged(self, form, actor):
-        """Step 1 with every error the form and the rules find, nothing created (R14, R16)."""
-        if form.is_valid():
-            for exc, field_map in self._refusals(form, actor):
-                add_service_errors(form, exc, field_map)
-        else:
-            self._check_cleaned_fields(form, actor)
-        return form
 
     def _refusals(self, form, actor) -> list[tuple[ValidationError, dict[str, str] | None]]:
         """The services' rules run now, so that errors show on step 1, not only at the end: each
@@ -338,17 +332,16 @@ class CustomerEditView(PermissionRequiredMixin, View):
     def post(self, request, tenant_id):
         customer = customer_get(user=request.user, tenant_id=tenant_id)
         form = CustomerEditForm(data=request.POST)
-        if is_revalidation(request):
-            # Judged as saving would judge it (the changes with the stored details: a phone kept
-            # for a country changed), never saved (R16).
-            if form.is_valid():
-                try:
-                    customer_update_validate(customer=customer, **form.changes()[0])
-                except ValidationError as exc:
-                    add_service_errors(form, exc)
-            else:
-                _report_update_errors(form, customer)
-        elif form.is_valid():
+        if not form.is_valid():
+            _report_update_errors(form, customer)
+        elif is_revalidation(request):
+            # R16: judged as saving would judge it (the changes with the stored details: a phone
+            # kept for a country changed), never saved.
+            try:
+                customer_update_validate(customer=customer, **form.changes()[0])
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+        else:
             changes, seen = form.changes()
             if seen is not None and not changes:
                 messages.info(request, _("Nothing was changed."))
@@ -374,8 +367,6 @@ class CustomerEditView(PermissionRequiredMixin, View):
                 else:  # the same values typed another way ("(425) 555-0100")
                     messages.info(request, _("Nothing was changed."))
                 return redirect(customer)
-        else:
-            _report_update_errors(form, customer)
         return render(request, self.template_name, {"customer": customer, "form": form})
 
 
