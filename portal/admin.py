@@ -5,14 +5,13 @@ import datetime
 from django.contrib import admin
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.formats import date_format
 from simple_history.admin import SimpleHistoryAdmin
 
-from portal.middleware import clear_browser_cache
+from portal.middleware import clear_browser_cache, is_primary_key
 
 
 class AccordAdminSite(admin.AdminSite):
@@ -69,10 +68,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
 
 def _id_or_404(model, value) -> None:
-    try:
-        model._meta.pk.to_python(unquote(value))
-    except ValidationError:
-        raise Http404 from None
+    if not is_primary_key(model, unquote(value)):
+        raise Http404
 
 
 class FirstRowsInlineFormSet(BaseInlineFormSet):

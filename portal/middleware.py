@@ -172,7 +172,7 @@ class AdminLookupMiddleware(MiddlewareMixin):
         integer past 64 bits): the admin filtered by them, a 500. Answered as the admin answers
         an action with nothing selected."""
         for key in request.POST.getlist(admin_helpers.ACTION_CHECKBOX_NAME):
-            if not _is_key(model, key):
+            if not is_primary_key(model, key):
                 messages.warning(
                     request,
                     _(
@@ -197,7 +197,7 @@ def _admin_list(request) -> bool:
 _INTEGER_KEYS = range(-(2**63), 2**63)
 
 
-def _is_key(model, value: str) -> bool:
+def is_primary_key(model, value: str) -> bool:
     """Whether `value` can be one of `model`'s primary keys, as the database compares them."""
     if "\x00" in value:
         return False
