@@ -57,24 +57,22 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     sessionStorage.setItem(KEPT, JSON.stringify({ path: location.pathname, forms: kept, revalidate }));
   };
-  // A submit that cannot be undone (revoking an API token) asks first.
+  // Ask before a submit that cannot be undone; "no" stops it, and the handlers after this one.
+  const askFirst = (event, question) => {
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  };
+  // Revoking an API token.
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
-    form.addEventListener("submit", (event) => {
-      if (!window.confirm(form.dataset.confirm)) {
-        event.preventDefault();
-        event.stopImmediatePropagation();
-      }
-    });
+    form.addEventListener("submit", (event) => askFirst(event, form.dataset.confirm));
   });
   document.querySelectorAll("form[data-keep-input]").forEach((form) => {
-    // A secret shown once (a new API token) is gone after the switch's reload: ask first.
-    form.addEventListener("submit", (event) => {
-      const shownOnce = document.querySelector("[data-shown-once]");
-      if (shownOnce && !window.confirm(shownOnce.dataset.shownOnce)) {
-        event.preventDefault();
-        event.stopImmediatePropagation();
-      }
-    });
+    // A secret shown once (a new API token) is gone after the switch's reload.
+    form.addEventListener("submit", (event) =>
+      askFirst(event, document.querySelector("[data-shown-once]")?.dataset.shownOnce),
+    );
     form.addEventListener("submit", keepInput);
   });
   // R14: a date typed in part (a month, no year) is sent as nothing, and the server could only
