@@ -37,6 +37,20 @@ def fill_confirmation(page, live_server, customer):
     return offered
 
 
+def fill_step_1(page, live_server, *, email):
+    """F1's Account info, the acceptor entered with Update, then Next."""
+    page.goto(live_server.url + reverse("customers:new"))
+    fill_account_info(page, ENGLISH)
+    mca = page.get_by_role("group", name="Microsoft Customer Agreement")
+    mca.get_by_label("Customer has accepted the latest Microsoft Customer Agreement").check()
+    mca.get_by_label("Agreement acceptance date").fill("2024-11-20")
+    mca.get_by_label("Update", exact=True).check()
+    mca.get_by_label("First name").fill("伟")
+    mca.get_by_label("Last name").fill("张")
+    mca.get_by_label("Email address").fill(email)
+    page.get_by_role("button", name="Next").click()
+
+
 def test_r16_choosing_a_language_changes_nothing_until_switch_is_pressed(
     page, live_server, sign_in, sales_agent, customer
 ):
@@ -76,16 +90,7 @@ def test_r16_switching_language_on_the_new_customer_review_refills_account_info(
     page, live_server, sign_in, sales_agent
 ):
     sign_in(page, sales_agent)
-    page.goto(live_server.url + reverse("customers:new"))
-    fill_account_info(page, ENGLISH)
-    mca = page.get_by_role("group", name="Microsoft Customer Agreement")
-    mca.get_by_label("Customer has accepted the latest Microsoft Customer Agreement").check()
-    mca.get_by_label("Agreement acceptance date").fill("2024-11-20")
-    mca.get_by_label("Update", exact=True).check()
-    mca.get_by_label("First name").fill("伟")
-    mca.get_by_label("Last name").fill("张")
-    mca.get_by_label("Email address").fill("zhang.wei@wingtip.example")
-    page.get_by_role("button", name="Next").click()
+    fill_step_1(page, live_server, email="zhang.wei@wingtip.example")
     expect(page.get_by_role("heading", name="Review")).to_be_visible()
 
     switch_to_chinese(page)
@@ -194,16 +199,7 @@ def test_r14_r16_f1_switching_language_shows_step_1_errors_again_and_creates_not
     page, live_server, sign_in, sales_agent
 ):
     sign_in(page, sales_agent)
-    page.goto(live_server.url + reverse("customers:new"))
-    fill_account_info(page, ENGLISH)
-    mca = page.get_by_role("group", name="Microsoft Customer Agreement")
-    mca.get_by_label("Customer has accepted the latest Microsoft Customer Agreement").check()
-    mca.get_by_label("Agreement acceptance date").fill("2024-11-20")
-    mca.get_by_label("Update", exact=True).check()
-    mca.get_by_label("First name").fill("伟")
-    mca.get_by_label("Last name").fill("张")
-    mca.get_by_label("Email address").fill("not-an-email")
-    page.get_by_role("button", name="Next").click()
+    fill_step_1(page, live_server, email="not-an-email")
     expect(page.locator("[data-error-summary]")).to_be_visible()
 
     switch_to_chinese(page)
